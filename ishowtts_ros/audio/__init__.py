@@ -1,0 +1,1 @@
+"""Audio sinks and helpers: WAV files, local playback, resampling. No ROS."""

@@ -1,0 +1,44 @@
+"""``ishowtts-say --text "…" --out out.wav``: synthesize one text to a WAV file."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+
+from ishowtts_ros.engine.config import EngineConfig
+from ishowtts_ros.engine.errors import EngineError
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="ishowtts-say", description="Speak a text into a 24 kHz mono WAV file.")
+    parser.add_argument("--text", required=True, help="what to say")
+    parser.add_argument("--out", required=True, help="WAV file to write")
+    parser.add_argument("--voice", default=None, help="voice id (default: the first of the registry)")
+    parser.add_argument("--config", default=None, help="engine config YAML (default: built-in defaults)")
+    parser.add_argument("--seed", type=int, default=None, help="noise seed (default: the config's)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    from ishowtts_ros.audio.wav import write_wav
+    from ishowtts_ros.engine import Engine
+
+    try:
+        config = EngineConfig.from_yaml(args.config) if args.config else EngineConfig()
+        started = time.perf_counter()
+        engine = Engine.load(config)
+        load_s = time.perf_counter() - started
+        estimate = engine.estimate_seconds(args.text, args.voice)
+        audio = engine.synthesize(args.text, args.voice, seed=args.seed)
+    except (EngineError, ValueError, OSError) as exc:
+        print(f"ishowtts-say: error: {exc}", file=sys.stderr)
+        return 2
+    write_wav(args.out, audio.samples, audio.sample_rate)
+    print(f"wrote {args.out}: {audio.seconds:.2f} s of audio (estimated {estimate:.2f} s), "
+          f"synthesis {audio.synthesis_s:.2f} s, RTF {audio.synthesis_s / audio.seconds:.3f}, load {load_s:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,264 @@
+"""The engine: load once, then turn text into 24 kHz speech in a cloned voice.
+
+``Engine.load`` does all slow I/O. ``synthesize_stream`` yields one :class:`AudioChunk`
+per text chunk, cross-faded with its neighbours exactly as upstream's
+``infer_batch_process`` joins them; ``synthesize`` is that stream joined.
+
+Shapes: mel tensors are ``[1, n, d]`` (frames, 100 bins); waves ``[nw]`` float32.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Dict, Iterator, List, Optional
+
+import numpy as np
+import torch
+
+from ishowtts_ros.audio.wav import to_pcm16
+from ishowtts_ros.engine import loading
+from ishowtts_ros.engine.config import EngineConfig
+from ishowtts_ros.engine.errors import EngineError, TextError, VoiceError
+from ishowtts_ros.engine.sampling import sample_mel
+from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes, normalise_text
+from ishowtts_ros.engine.voices import (
+    Reference,
+    ReferenceCache,
+    VoiceSpec,
+    load_voice_registry,
+    normalise_ref_text,
+)
+
+LOG = logging.getLogger(__name__)
+SHORT_CHUNK_BYTES = 10
+SHORT_CHUNK_SPEED = 0.3  # upstream slows chunks under 10 bytes down, or they come out rushed
+DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+@dataclass
+class AudioChunk:
+    """Speech for one text chunk: float32 mono samples in [-1, 1]."""
+
+    samples: np.ndarray
+    sample_rate: int
+    text: str
+    index: int = 0
+    is_last: bool = True
+    synthesis_s: float = 0.0
+    """Wall time spent producing this chunk."""
+
+    @property
+    def seconds(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+    @property
+    def pcm16(self) -> bytes:
+        """Signed 16-bit little-endian PCM of the samples."""
+        return to_pcm16(self.samples)
+
+
+@dataclass
+class Voice:
+    """A registered voice with its reference prepared for the model."""
+
+    spec: VoiceSpec
+    ref_text: str
+    reference: Reference
+    mel: torch.Tensor = field(repr=False)
+
+
+@dataclass
+class ChunkPlan:
+    """What one model call generates: its text, token ids and length in frames."""
+
+    text: str
+    tokens: List[str]
+    duration: int
+    ref_frames: int
+
+
+def resolve_device(device: str) -> torch.device:
+    """``auto`` picks CUDA when present; asking for CUDA without it is an error."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise EngineError("device is 'cuda' but torch sees no CUDA device (use device: auto or cpu)")
+    return torch.device(device)
+
+
+def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
+    """``auto`` is fp16 on CUDA with tensor cores (compute capability >= 7), else fp32."""
+    if dtype != "auto":
+        return DTYPES[dtype]
+    if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] >= 7:
+        return torch.float16
+    return torch.float32
+
+
+class Engine:
+    """F5-TTS + Vocos behind a text-in, audio-out interface."""
+
+    def __init__(self, config: EngineConfig, cfm, vocoder, vocab: Dict[str, int], mel_spec: dict,
+                 device: torch.device, dtype: torch.dtype):
+        self.config = config
+        self.cfm = cfm
+        self.vocoder = vocoder
+        self.vocab = vocab
+        self.device = device
+        self.dtype = dtype
+        self.sample_rate = int(mel_spec["target_sample_rate"])
+        self.hop_length = int(mel_spec["hop_length"])
+        self.references = ReferenceCache(self.sample_rate, config.target_rms, config.max_ref_seconds)
+        self.voices: Dict[str, Voice] = {}
+        self.voice_errors: Dict[str, str] = {}
+
+    @classmethod
+    def load(cls, config: EngineConfig) -> "Engine":
+        """Load model, vocoder and voices. Voices that fail are logged in ``voice_errors``."""
+        spec = loading.load_model_spec(config.model)
+        vocab = loading.load_vocab(config.vocab_file)
+        ckpt = loading.resolve_checkpoint(spec.name, config.ckpt_file, config.allow_download)
+        vocoder_files = loading.resolve_vocoder_dir(config.vocoder_dir, config.allow_download)
+        voice_specs = load_voice_registry(config.voices_file)
+        device = resolve_device(config.device)
+        dtype = resolve_dtype(config.dtype, device)
+        cfm = loading.build_cfm(spec, vocab)
+        loading.load_weights(cfm, ckpt)
+        cfm = cfm.to(device=device, dtype=dtype).eval()
+        vocoder = loading.load_vocos(*vocoder_files).to(device)
+        engine = cls(config, cfm, vocoder, vocab, spec.mel, device, dtype)
+        for voice in voice_specs:
+            try:
+                engine.add_voice(voice)
+            except (EngineError, OSError, ValueError) as exc:
+                engine.voice_errors[voice.id] = str(exc)
+                LOG.error("voice %r unusable: %s", voice.id, exc)
+        LOG.info("engine ready: %s on %s/%s, voices %s", spec.name, device, str(dtype).replace("torch.", ""),
+                 ", ".join(engine.voices) or "none")
+        return engine
+
+    @property
+    def default_voice(self) -> Optional[str]:
+        """The first usable voice of the registry."""
+        return next(iter(self.voices), None)
+
+    def add_voice(self, spec: VoiceSpec) -> Voice:
+        """Prepare a voice's reference (once per file content) and register it."""
+        reference = self.references.get(spec.ref_audio)
+        wave = torch.from_numpy(reference.samples).to(self.device)[None, :]
+        with torch.inference_mode():
+            mel = self.cfm.mel_spec(wave).permute(0, 2, 1).to(self.dtype)
+        voice = Voice(spec, prepare_ref_text(spec.ref_text), reference, mel)
+        self.voices[spec.id] = voice
+        self.voice_errors.pop(spec.id, None)
+        return voice
+
+    def get_voice(self, voice_id: Optional[str]) -> Voice:
+        """Look a voice up; ``None`` means the default voice."""
+        voice_id = voice_id or self.default_voice
+        if voice_id in self.voices:
+            return self.voices[voice_id]
+        if voice_id in self.voice_errors:
+            raise VoiceError(f"voice {voice_id!r} is unusable: {self.voice_errors[voice_id]}")
+        raise VoiceError(f"unknown voice {voice_id!r} (known: {', '.join(self.voices) or 'none'})")
+
+    def plan(self, text: str, voice_id: Optional[str] = None) -> List[ChunkPlan]:
+        """Normalise and chunk ``text``, and size each chunk as upstream does."""
+        from f5_tts.model.utils import convert_char_to_pinyin
+
+        voice = self.get_voice(voice_id)
+        text = normalise_text(text, self.vocab)
+        speed = self.config.speed * voice.spec.speed
+        reference = voice.reference
+        budget = max_chunk_bytes(voice.ref_text, reference.seconds, speed)
+        ref_frames = len(reference.samples) // self.hop_length
+        mel_frames = voice.mel.shape[1]
+        ref_bytes = len(voice.ref_text.encode("utf-8"))
+        plans = []
+        for chunk in chunk_text(text, budget, self.config.first_chunk_max_bytes):
+            gen_bytes = len(chunk.encode("utf-8"))
+            local_speed = SHORT_CHUNK_SPEED if gen_bytes < SHORT_CHUNK_BYTES else speed
+            tokens = convert_char_to_pinyin([voice.ref_text + chunk])[0]
+            duration = ref_frames + int(ref_frames / ref_bytes * gen_bytes / local_speed)
+            duration = max(max(len(tokens), mel_frames) + 1, duration)
+            plans.append(ChunkPlan(chunk, tokens, duration, ref_frames))
+        if not plans:
+            raise TextError(f"nothing speakable in text {text!r}")
+        return plans
+
+    def estimate_seconds(self, text: str, voice_id: Optional[str] = None) -> float:
+        """Length of the speech ``synthesize`` will return for ``text``."""
+        fade = int(self.config.cross_fade_s * self.sample_rate)
+        joined = 0
+        for plan in self.plan(text, voice_id):
+            length = (plan.duration - plan.ref_frames) * self.hop_length
+            joined += length - min(fade, joined, length)
+        return joined / self.sample_rate
+
+    def synthesize_stream(self, text: str, voice_id: Optional[str] = None, *, seed: Optional[int] = None,
+                          cancel: Optional[threading.Event] = None) -> Iterator[AudioChunk]:
+        """Yield speech chunk by chunk; each chunk's end is held back to cross-fade the next.
+
+        ``seed`` overrides the configured seed; ``cancel`` stops synthesis between model steps
+        with :class:`~ishowtts_ros.engine.errors.SynthesisCancelled`.
+        """
+        voice = self.get_voice(voice_id)
+        plans = self.plan(text, voice.spec.id)
+        fade = int(self.config.cross_fade_s * self.sample_rate)
+        held = np.zeros(0, dtype=np.float32)  # not yet emitted end of the joined wave
+        joined_length = 0
+        for index, plan in enumerate(plans):
+            started = time.perf_counter()
+            wave = self._generate(voice, plan, self._seed(seed), cancel)
+            overlap = min(fade, joined_length, len(wave))
+            if overlap:
+                mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[:overlap] * np.linspace(0, 1, overlap)
+                wave = np.concatenate([held[:-overlap], mixed.astype(np.float32), wave[overlap:]])
+            else:
+                wave = np.concatenate([held, wave])
+            joined_length += len(wave) - len(held)
+            is_last = index == len(plans) - 1
+            keep = 0 if is_last else min(fade, joined_length)
+            held = wave[len(wave) - keep:]
+            yield AudioChunk(wave[: len(wave) - keep], self.sample_rate, plan.text, index, is_last,
+                             time.perf_counter() - started)
+
+    def synthesize(self, text: str, voice_id: Optional[str] = None, **kwargs) -> AudioChunk:
+        """The whole utterance as one chunk."""
+        chunks = list(self.synthesize_stream(text, voice_id, **kwargs))
+        samples = np.concatenate([c.samples for c in chunks])
+        return AudioChunk(samples, self.sample_rate, " ".join(c.text for c in chunks),
+                          synthesis_s=sum(c.synthesis_s for c in chunks))
+
+    def _seed(self, seed: Optional[int]) -> int:
+        if seed is None:
+            seed = self.config.seed
+        return seed if seed >= 0 else random.randrange(2**31)
+
+    def _generate(self, voice: Voice, plan: ChunkPlan, seed: int, cancel) -> np.ndarray:
+        """One model call: the chunk's wave, without the reference part."""
+        ids = [self.vocab.get(token, 0) for token in plan.tokens]
+        text = torch.tensor([ids], dtype=torch.long, device=self.device)
+        mel = sample_mel(
+            self.cfm.transformer, voice.mel, text, plan.duration,
+            nfe_step=self.config.nfe_step, cfg_strength=self.config.cfg_strength,
+            sway_sampling_coef=self.config.sway_sampling_coef, seed=seed, cancel=cancel,
+        )
+        generated = mel[:, plan.ref_frames:, :].float().permute(0, 2, 1)
+        with torch.inference_mode():
+            wave = self.vocoder.decode(generated)[0]
+        source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
+        if source_rms < target_rms:  # give the voice back its own loudness
+            wave = wave * (source_rms / target_rms)
+        return wave.float().cpu().numpy()
+
+
+def prepare_ref_text(ref_text: str) -> str:
+    """Reference text as upstream feeds it: ending in ". ", then one more space after
+    a single-byte last character (``infer_batch_process``)."""
+    text = normalise_ref_text(ref_text)
+    return text + " " if len(text[-1].encode("utf-8")) == 1 else text

@@ -1,0 +1,32 @@
+"""ament_python build of ishowtts_ros: console scripts land in lib/ishowtts_ros for ``ros2 run``."""
+
+from glob import glob
+
+from setuptools import find_packages, setup
+
+PACKAGE = "ishowtts_ros"
+
+setup(
+    name=PACKAGE,
+    version="0.1.0",
+    packages=find_packages(exclude=["test"]),
+    data_files=[
+        ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
+        (f"share/{PACKAGE}", ["package.xml"]),
+        (f"share/{PACKAGE}/launch", glob("launch/*.launch.py")),
+        (f"share/{PACKAGE}/config", glob("config/*.yaml")),
+    ],
+    install_requires=["setuptools"],
+    zip_safe=True,
+    maintainer="ishowtts_ros maintainers",
+    maintainer_email="maintainers@ishowtts.invalid",
+    description="Speech for robots: F5-TTS text-to-speech as ROS 2 nodes.",
+    license="MIT",
+    python_requires=">=3.10",
+    entry_points={
+        "console_scripts": [
+            "ishowtts-say = ishowtts_ros.cli.say:main",
+            "ishowtts-make-test-model = ishowtts_ros.cli.make_test_model:main",
+        ],
+    },
+)
