@@ -8,7 +8,10 @@ import sys
 import time
 
 from ishowtts_ros.engine.config import EngineConfig
-from ishowtts_ros.engine.errors import EngineError
+from ishowtts_ros.engine.errors import EngineError, MissingFileError
+
+EXIT_ERROR = 2
+EXIT_MISSING_MODEL = 3  # model files absent: scripts can fall back to the test model
 
 
 def main(argv=None) -> int:
@@ -33,7 +36,7 @@ def main(argv=None) -> int:
         audio = engine.synthesize(args.text, args.voice, seed=args.seed)
     except (EngineError, ValueError, OSError) as exc:
         print(f"ishowtts-say: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_MISSING_MODEL if isinstance(exc, MissingFileError) else EXIT_ERROR
     write_wav(args.out, audio.samples, audio.sample_rate)
     print(f"wrote {args.out}: {audio.seconds:.2f} s of audio (estimated {estimate:.2f} s), "
           f"synthesis {audio.synthesis_s:.2f} s, RTF {audio.synthesis_s / audio.seconds:.3f}, load {load_s:.1f} s")

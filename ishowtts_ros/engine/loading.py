@@ -18,6 +18,7 @@ import torch
 from omegaconf import OmegaConf
 
 from ishowtts_ros.engine.errors import MissingFileError
+from ishowtts_ros.engine.text import read_vocab, shipped_vocab_path
 
 LOG = logging.getLogger(__name__)
 
@@ -77,16 +78,13 @@ def load_model_spec(model: str) -> ModelSpec:
 
 def load_vocab(vocab_file: str) -> Dict[str, int]:
     """Read a vocab.txt (one token a line, space first); empty path = the one f5-tts ships."""
-    from f5_tts.model.utils import get_tokenizer
-
-    path = vocab_file or str(files("f5_tts").joinpath("infer/examples/vocab.txt"))
+    path = vocab_file or shipped_vocab_path()
     if not os.path.isfile(path):
         raise MissingFileError(
             f"vocab file not found: {path} (use the vocab.txt that came with the checkpoint, "
             "or leave vocab_file empty for the one shipped with f5-tts)"
         )
-    vocab, _ = get_tokenizer(path, "custom")
-    return vocab
+    return read_vocab(path)
 
 
 def resolve_checkpoint(model_name: str, ckpt_file: str, allow_download: bool) -> str:
@@ -184,13 +182,16 @@ def read_ema_state_dict(ckpt_file: str) -> Dict[str, torch.Tensor]:
 def load_weights(cfm: torch.nn.Module, ckpt_file: str) -> None:
     """Load EMA weights; a checkpoint of another architecture is an error, not a partial load."""
     state = read_ema_state_dict(ckpt_file)
-    result = cfm.load_state_dict(state, strict=False)
-    if result.missing_keys or result.unexpected_keys:
-        raise MissingFileError(
-            f"checkpoint file {ckpt_file} does not match the model config: "
-            f"{len(result.missing_keys)} missing keys (e.g. {result.missing_keys[:2]}), "
-            f"{len(result.unexpected_keys)} unexpected keys (e.g. {result.unexpected_keys[:2]})"
-        )
+    try:
+        result = cfm.load_state_dict(state, strict=False)
+        problems = [f"{len(result.missing_keys)} missing keys (e.g. {result.missing_keys[:2]})"] if result.missing_keys else []
+        if result.unexpected_keys:
+            problems.append(f"{len(result.unexpected_keys)} unexpected keys (e.g. {result.unexpected_keys[:2]})")
+    except RuntimeError as exc:  # shape mismatches
+        lines = [line.strip() for line in str(exc).splitlines() if "size mismatch" in line]
+        problems = [f"{len(lines)} tensors of another shape (e.g. {lines[0] if lines else exc})"]
+    if problems:
+        raise MissingFileError(f"checkpoint file {ckpt_file} does not match the model config: {'; '.join(problems)}")
 
 
 def load_vocos(config_path: str, weights_path: str) -> torch.nn.Module:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from importlib.resources import files
 
 import numpy as np
 import torch
@@ -17,6 +16,7 @@ import yaml
 
 from ishowtts_ros.engine import loading
 from ishowtts_ros.engine.config import PATH_FIELDS
+from ishowtts_ros.engine.text import shipped_vocab_path
 
 TEST_VOICE_TEXT = "This is a small test voice for the speech engine."
 TEST_VOICE_RATE = 22050  # not 24 kHz, so that resampling is exercised
@@ -74,7 +74,7 @@ def randomise_zero_weights(module: torch.nn.Module, generator: torch.Generator) 
                 parameter.copy_(torch.randn(parameter.shape, generator=generator) * scale)
 
 
-def test_voice_wave(seconds: float = 2.6, edge_silence: float = 0.4, rate: int = TEST_VOICE_RATE) -> np.ndarray:
+def synthetic_voice_wave(seconds: float = 2.6, edge_silence: float = 0.4, rate: int = TEST_VOICE_RATE) -> np.ndarray:
     """A deterministic voiced sound (harmonics under syllable-rate envelopes), silence at both ends."""
     t = np.arange(int(seconds * rate)) / rate
     f0 = 120 + 25 * np.sin(2 * np.pi * 0.7 * t)
@@ -107,7 +107,7 @@ def write_test_model(out_dir: str, dim: int = 64, depth: int = 2, heads: int = 2
         ("config", "config.yaml"), ("params", "tts_node.params.yaml"))}
 
     _write_yaml(paths["model"], model_yaml(dim, depth, heads, text_dim, conv_layers, name))
-    shutil.copyfile(str(files("f5_tts").joinpath("infer/examples/vocab.txt")), paths["vocab"])
+    shutil.copyfile(shipped_vocab_path(), paths["vocab"])
     generator = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
@@ -124,7 +124,7 @@ def write_test_model(out_dir: str, dim: int = 64, depth: int = 2, heads: int = 2
         vocoder = Vocos.from_hparams(os.path.join(paths["vocoder"], "config.yaml"))
         torch.save(vocoder.state_dict(), os.path.join(paths["vocoder"], "pytorch_model.bin"))
 
-    write_wav(paths["voice"], test_voice_wave(), TEST_VOICE_RATE)
+    write_wav(paths["voice"], synthetic_voice_wave(), TEST_VOICE_RATE)
     _write_yaml(paths["voices"], {"voices": [{"id": "test", "ref_audio": "voice.wav", "ref_text": TEST_VOICE_TEXT}]})
     engine = {
         "model": paths["model"], "ckpt_file": paths["safetensors"], "vocab_file": paths["vocab"],

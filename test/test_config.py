@@ -1,0 +1,44 @@
+"""Engine config: defaults in one place, validation naming key and value, YAML loading."""
+
+import pytest
+
+from ishowtts_ros.engine.config import EngineConfig
+
+
+def test_defaults_are_the_documented_ones():
+    config = EngineConfig()
+    assert (config.model, config.nfe_step, config.cfg_strength, config.sway_sampling_coef, config.speed) == (
+        "F5TTS_v1_Base", 7, 2.0, -1.0, 1.0)
+    assert (config.device, config.dtype, config.seed) == ("auto", "auto", -1)
+
+
+@pytest.mark.parametrize("key,value", [
+    ("nfe_step", 0), ("nfe_step", 65), ("nfe_step", 7.5), ("nfe_step", True), ("cfg_strength", -1.0),
+    ("speed", 0.0), ("speed", "fast"), ("device", "tpu"), ("dtype", "int8"), ("seed", -2),
+    ("sway_sampling_coef", 2.0), ("model", ""), ("ckpt_file", 3), ("allow_download", "yes"),
+])
+def test_bad_value_names_key_and_value(key, value):
+    with pytest.raises(ValueError) as error:
+        EngineConfig.from_dict({key: value})
+    assert key in str(error.value) and repr(value) in str(error.value)
+
+
+def test_unknown_key_is_named():
+    with pytest.raises(ValueError, match="'nfe_steps'"):
+        EngineConfig.from_dict({"nfe_steps": 7})
+
+
+def test_yaml_paths_are_relative_to_the_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "engine.yaml"
+    path.write_text("model: arch.yaml\nckpt_file: model.safetensors\nvocoder_dir: ../voc\nvoices_file: ''\nnfe_step: 16\n")
+    config = EngineConfig.from_yaml(str(path))
+    assert config.ckpt_file == str(tmp_path / "sub" / "model.safetensors")
+    assert config.vocoder_dir == str(tmp_path / "voc")
+    assert config.model == str(tmp_path / "sub" / "arch.yaml")
+    assert config.voices_file == "" and config.nfe_step == 16
+
+
+def test_to_dict_round_trips():
+    config = EngineConfig(nfe_step=16, seed=3)
+    assert EngineConfig.from_dict(config.to_dict()) == config
