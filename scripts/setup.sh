@@ -73,7 +73,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   "${PIP[@]}" "${args[@]}"
   echo "$digest" > "$stamp"
 fi
-"${PIP[@]}" --no-deps --no-build-isolation -e . >/dev/null
+"${PIP[@]}" --no-deps -e . >/dev/null  # PEP 660: console scripts in .venv/bin
 
 log "colcon build"
 (
