@@ -52,7 +52,11 @@ if [ -x "$VENV/bin/python" ] && [ "$(python_version "$VENV/bin/python")" != "$VE
   log "replacing .venv (Python $(python_version "$VENV/bin/python") -> $VERSION)"
   rm -rf "$VENV"
 fi
-[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+  # pip >= 25 installs editable projects as PEP 660 wheels: console scripts go to .venv/bin.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
+fi
 touch "$VENV/COLCON_IGNORE"  # keep colcon from crawling the virtual environment
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 
