@@ -1,4 +1,7 @@
-"""ament_python build of ishowtts_ros: console scripts land in lib/ishowtts_ros for ``ros2 run``."""
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Build ishowtts_ros (ament_python); console scripts go to lib/ishowtts_ros for ``ros2 run``."""
 
 from glob import glob
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
 # The main job: say a sentence into a WAV file (after scripts/setup.sh).
 #
 #   bash scripts/demo.sh ["text to say"] [out.wav]

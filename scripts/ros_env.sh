@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 # Source me: the loopback-only ROS 2 environment used by tests and demos.
 # DDS discovery and traffic stay on this machine (interface lo and shared memory).
 _ishowtts_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

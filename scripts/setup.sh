@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
 # Set up everything in .venv at the repository root and build the ROS 2 package.
 #
 #   bash scripts/setup.sh [PYTHON]
@@ -13,23 +15,7 @@ ROOT=$(pwd)
 VENV="$ROOT/.venv"
 log() { printf '[setup] %s\n' "$*"; }
 
-python_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null; }
-
-find_python() {
-  local want=${1:-} candidate pyenv_root=${PYENV_ROOT:-$HOME/.pyenv}
-  if [ -n "$want" ] && [ -x "$want" ]; then echo "$want"; return; fi
-  local versions=${want:-"3.10 3.13 3.12 3.11"}
-  for version in $versions; do
-    for candidate in "$(command -v "python$version" || true)" "$pyenv_root"/versions/"$version".*/bin/python; do
-      if [ -x "$candidate" ] && [ "$(python_version "$candidate")" = "$version" ]; then echo "$candidate"; return; fi
-    done
-  done
-  if [ -z "$want" ] && command -v python3 >/dev/null &&
-     python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
-    command -v python3; return
-  fi
-  return 1
-}
+. scripts/find_python.sh
 
 PYTHON=$(find_python "${1:-${ISHOWTTS_PYTHON:-}}") || {
   echo "setup: no Python ${1:-${ISHOWTTS_PYTHON:->= 3.10}} found (install it, or pass its path)" >&2; exit 2; }

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
 # Run the test suite (after scripts/setup.sh). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."

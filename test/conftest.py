@@ -1,11 +1,24 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Shared fixtures: a small random-weight model of the real classes, built once per run."""
 
+import importlib.util
 import os
 
 import pytest
 
 # Never reach for the model hub from tests: an empty path must fail clearly instead.
 os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Without torch (the quick pass on other Pythons), collect only the torch-free tier."""
+    if collection_path.suffix != ".py" or importlib.util.find_spec("torch") is not None:
+        return None
+    if collection_path.name.startswith("test_"):
+        return "pytest.mark.no_torch" not in collection_path.read_text(encoding="utf-8")
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Console scripts, run as real subprocesses."""
 
 import hashlib
@@ -14,8 +17,14 @@ BIN = os.path.dirname(sys.executable)
 
 def run(*args, timeout=120):
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    return subprocess.run([os.path.join(BIN, args[0]), *args[1:]], capture_output=True, text=True,
-                          timeout=timeout, env=env, check=False)
+    return subprocess.run(
+        [os.path.join(BIN, args[0]), *args[1:]],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
 
 
 def digest(path):
@@ -25,12 +34,20 @@ def digest(path):
 
 def test_make_test_model_is_deterministic_and_complete(tmp_path):
     for out in ("a", "b"):
-        result = run("ishowtts-make-test-model", str(tmp_path / out), "--dim", "32", "--depth", "1")
+        result = run(
+            "ishowtts-make-test-model", str(tmp_path / out), "--dim", "32", "--depth", "1"
+        )
         assert result.returncode == 0, result.stderr
     for name in ("model.safetensors", "vocab.txt", "voice.wav", "vocoder/pytorch_model.bin"):
         assert digest(tmp_path / "a" / name) == digest(tmp_path / "b" / name), name
-    for name in ("model.pt", "model.yaml", "voices.yaml", "config.yaml", "tts_node.params.yaml",
-                 "vocoder/config.yaml"):
+    for name in (
+        "model.pt",
+        "model.yaml",
+        "voices.yaml",
+        "config.yaml",
+        "tts_node.params.yaml",
+        "vocoder/config.yaml",
+    ):
         assert (tmp_path / "a" / name).is_file(), name
 
 
@@ -42,7 +59,17 @@ def test_make_test_model_rejects_bad_sizes(tmp_path):
 def test_say_writes_wav_of_the_estimated_length(test_model, engine, tmp_path):
     text = "Hello from the command line. This is the second sentence."
     out = tmp_path / "out.wav"
-    result = run("ishowtts-say", "--text", text, "--config", test_model["config"], "--seed", "4", "--out", str(out))
+    result = run(
+        "ishowtts-say",
+        "--text",
+        text,
+        "--config",
+        test_model["config"],
+        "--seed",
+        "4",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     samples, rate = read_wav(str(out))
     assert rate == 24000
@@ -53,11 +80,18 @@ def test_say_writes_wav_of_the_estimated_length(test_model, engine, tmp_path):
 
 def test_say_reports_a_missing_checkpoint_in_one_line(test_model, tmp_path):
     config = tmp_path / "config.yaml"
-    config.write_text(open(test_model["config"]).read().replace("model.safetensors", "gone.safetensors")
-                      .replace("model.yaml", test_model["model"]).replace("vocab.txt", test_model["vocab"])
-                      .replace("vocoder_dir: vocoder", f"vocoder_dir: {test_model['vocoder']}")
-                      .replace("voices.yaml", test_model["voices"]))
-    result = run("ishowtts-say", "--text", "Hi.", "--config", str(config), "--out", str(tmp_path / "x.wav"))
+    config.write_text(
+        open(test_model["config"])
+        .read()
+        .replace("model.safetensors", "gone.safetensors")
+        .replace("model.yaml", test_model["model"])
+        .replace("vocab.txt", test_model["vocab"])
+        .replace("vocoder_dir: vocoder", f"vocoder_dir: {test_model['vocoder']}")
+        .replace("voices.yaml", test_model["voices"])
+    )
+    result = run(
+        "ishowtts-say", "--text", "Hi.", "--config", str(config), "--out", str(tmp_path / "x.wav")
+    )
     assert result.returncode == 3
     assert f"checkpoint file not found: {tmp_path / 'gone.safetensors'}" in result.stderr
     assert not (tmp_path / "x.wav").exists()

@@ -1,22 +1,46 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Engine config: defaults in one place, validation naming key and value, YAML loading."""
 
 import pytest
 
 from ishowtts_ros.engine.config import EngineConfig
 
+pytestmark = pytest.mark.no_torch
+
 
 def test_defaults_are_the_documented_ones():
     config = EngineConfig()
-    assert (config.model, config.nfe_step, config.cfg_strength, config.sway_sampling_coef, config.speed) == (
-        "F5TTS_v1_Base", 7, 2.0, -1.0, 1.0)
+    assert (
+        config.model,
+        config.nfe_step,
+        config.cfg_strength,
+        config.sway_sampling_coef,
+        config.speed,
+    ) == ("F5TTS_v1_Base", 7, 2.0, -1.0, 1.0)
     assert (config.device, config.dtype, config.seed) == ("auto", "auto", -1)
 
 
-@pytest.mark.parametrize("key,value", [
-    ("nfe_step", 0), ("nfe_step", 65), ("nfe_step", 7.5), ("nfe_step", True), ("cfg_strength", -1.0),
-    ("speed", 0.0), ("speed", "fast"), ("device", "tpu"), ("dtype", "int8"), ("seed", -2),
-    ("sway_sampling_coef", 2.0), ("model", ""), ("ckpt_file", 3), ("allow_download", "yes"),
-])
+@pytest.mark.parametrize(
+    "key,value",
+    [
+        ("nfe_step", 0),
+        ("nfe_step", 65),
+        ("nfe_step", 7.5),
+        ("nfe_step", True),
+        ("cfg_strength", -1.0),
+        ("speed", 0.0),
+        ("speed", "fast"),
+        ("device", "tpu"),
+        ("dtype", "int8"),
+        ("seed", -2),
+        ("sway_sampling_coef", 2.0),
+        ("model", ""),
+        ("ckpt_file", 3),
+        ("allow_download", "yes"),
+    ],
+)
 def test_bad_value_names_key_and_value(key, value):
     with pytest.raises(ValueError) as error:
         EngineConfig.from_dict({key: value})
@@ -31,7 +55,10 @@ def test_unknown_key_is_named():
 def test_yaml_paths_are_relative_to_the_file(tmp_path):
     (tmp_path / "sub").mkdir()
     path = tmp_path / "sub" / "engine.yaml"
-    path.write_text("model: arch.yaml\nckpt_file: model.safetensors\nvocoder_dir: ../voc\nvoices_file: ''\nnfe_step: 16\n")
+    path.write_text(
+        "model: arch.yaml\nckpt_file: model.safetensors\nvocoder_dir: ../voc\n"
+        "voices_file: ''\nnfe_step: 16\n"
+    )
     config = EngineConfig.from_yaml(str(path))
     assert config.ckpt_file == str(tmp_path / "sub" / "model.safetensors")
     assert config.vocoder_dir == str(tmp_path / "voc")

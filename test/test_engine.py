@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Synthesis behaviour on the small random model: streaming, lengths, seeds, errors."""
 
 import threading
@@ -7,8 +10,10 @@ import pytest
 
 from ishowtts_ros.engine import SynthesisCancelled, TextError, VoiceError
 
-PARAGRAPH = ("Good morning, everyone. The robot will now describe the room in some detail. "
-             "After that it will wait for the next instruction from the operator.")
+PARAGRAPH = (
+    "Good morning, everyone. The robot will now describe the room in some detail. "
+    "After that it will wait for the next instruction from the operator."
+)
 
 
 def test_stream_joined_equals_synthesize(engine):
@@ -27,7 +32,9 @@ def test_first_chunk_is_short(engine):
 
 def test_length_matches_estimate(engine):
     for text in ("Hi.", "A short sentence.", PARAGRAPH):
-        assert engine.synthesize(text, seed=1).seconds == pytest.approx(engine.estimate_seconds(text), abs=1e-9)
+        assert engine.synthesize(text, seed=1).seconds == pytest.approx(
+            engine.estimate_seconds(text), abs=1e-9
+        )
 
 
 def test_cross_fade_joins_chunks_as_upstream(engine):

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Loading the real classes from local files; every missing file is one clear error."""
 
 import os
@@ -13,10 +16,15 @@ def config_with(engine_config, **changes):
     return engine_config.replace(**changes)
 
 
-@pytest.mark.parametrize("key,name", [
-    ("ckpt_file", "absent.safetensors"), ("vocab_file", "absent_vocab.txt"),
-    ("voices_file", "absent_voices.yaml"), ("model", "absent_model.yaml"),
-])
+@pytest.mark.parametrize(
+    "key,name",
+    [
+        ("ckpt_file", "absent.safetensors"),
+        ("vocab_file", "absent_vocab.txt"),
+        ("voices_file", "absent_voices.yaml"),
+        ("model", "absent_model.yaml"),
+    ],
+)
 def test_missing_file_is_named(engine_config, tmp_path, key, name):
     missing = str(tmp_path / name)
     with pytest.raises(MissingFileError) as error:
@@ -66,7 +74,9 @@ def test_corrupt_checkpoint_is_named(engine_config, tmp_path):
 def test_pt_and_safetensors_give_the_same_speech(engine, engine_config, test_model):
     from_pt = Engine.load(config_with(engine_config, ckpt_file=test_model["pt"]))
     text = "Both formats hold the same weights."
-    assert np.array_equal(from_pt.synthesize(text, seed=5).samples, engine.synthesize(text, seed=5).samples)
+    assert np.array_equal(
+        from_pt.synthesize(text, seed=5).samples, engine.synthesize(text, seed=5).samples
+    )
 
 
 def test_unknown_shipped_model_name_lists_the_known_ones():

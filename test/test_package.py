@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """The ROS 2 package builds with colcon and installs what ``ros2 run``/``ros2 launch`` look for."""
 
 import os
@@ -12,14 +15,31 @@ def test_colcon_build_installs_scripts_and_share_files(tmp_path):
     env = dict(os.environ, AMENT_PREFIX_PATH=os.environ.get("AMENT_PREFIX_PATH", sys.prefix))
     colcon = os.path.join(os.path.dirname(sys.executable), "colcon")
     result = subprocess.run(
-        [colcon, "--log-base", str(tmp_path / "log"), "build", "--base-paths", ROOT,
-         "--build-base", str(tmp_path / "build"), "--install-base", str(tmp_path / "install")],
-        capture_output=True, text=True, timeout=300, env=env, check=False)
+        [
+            colcon,
+            "--log-base",
+            str(tmp_path / "log"),
+            "build",
+            "--base-paths",
+            ROOT,
+            "--build-base",
+            str(tmp_path / "build"),
+            "--install-base",
+            str(tmp_path / "install"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     prefix = tmp_path / "install" / "ishowtts_ros"
     for script in ("ishowtts-say", "ishowtts-make-test-model"):
         assert (prefix / "lib" / "ishowtts_ros" / script).is_file(), script
-    assert (prefix / "share" / "ament_index" / "resource_index" / "packages" / "ishowtts_ros").is_file()
+    assert (
+        prefix / "share" / "ament_index" / "resource_index" / "packages" / "ishowtts_ros"
+    ).is_file()
     assert (prefix / "share" / "ishowtts_ros" / "package.xml").is_file()
     assert (prefix / "share" / "ishowtts_ros" / "config" / "voices.yaml").is_file()
 

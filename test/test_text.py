@@ -1,9 +1,20 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Text normalisation and chunking (no model needed)."""
 
 import pytest
 
 from ishowtts_ros.engine.errors import TextError
-from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes, normalise_text, read_vocab, shipped_vocab_path
+from ishowtts_ros.engine.text import (
+    chunk_text,
+    max_chunk_bytes,
+    normalise_text,
+    read_vocab,
+    shipped_vocab_path,
+)
+
+pytestmark = pytest.mark.no_torch
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +23,10 @@ def vocab():
 
 
 def test_whitespace_and_control_characters(vocab):
-    assert normalise_text("  Hello,\tworld!\x00\x1b[31m  Bye.\r\n", vocab) == "Hello, world! [31m Bye."
+    assert (
+        normalise_text("  Hello,\tworld!\x00\x1b[31m  Bye.\r\n", vocab)
+        == "Hello, world! [31m Bye."
+    )
 
 
 def test_unknown_characters_are_dropped_and_typography_mapped(vocab):
@@ -41,8 +55,10 @@ def test_budget_follows_upstream_formula():
 
 
 def test_chunks_keep_sentences_whole_and_first_chunk_short():
-    text = ("Hello there, robot. This is the second sentence of the paragraph. "
-            "And this third one is a little bit longer than the others are.")
+    text = (
+        "Hello there, robot. This is the second sentence of the paragraph. "
+        "And this third one is a little bit longer than the others are."
+    )
     chunks = chunk_text(text, max_bytes=100, first_max_bytes=30)
     assert chunks[0] == "Hello there, robot."
     assert all(len(c.encode()) <= 100 for c in chunks)
@@ -56,5 +72,8 @@ def test_overlong_clause_splits_between_words_then_characters():
 
 
 def test_cjk_sentences_split_at_cjk_punctuation():
-    assert chunk_text("你好。今天很好！", max_bytes=15, first_max_bytes=15) == ["你好。", "今天很好！"]
+    assert chunk_text("你好。今天很好！", max_bytes=15, first_max_bytes=15) == [
+        "你好。",
+        "今天很好！",
+    ]
     assert chunk_text("你好。今天。", max_bytes=30, first_max_bytes=30) == ["你好。今天。"]

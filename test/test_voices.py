@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Voice registry and reference preprocessing on real sound files."""
 
 import numpy as np
@@ -16,12 +19,17 @@ def write(path, wave, rate, channels=1):
 
 
 def test_preprocessing_trims_normalises_and_resamples(tmp_path):
-    wave = synthetic_voice_wave(seconds=2.0, edge_silence=0.5, rate=16000) * 0.2  # quiet, 16 kHz, stereo
-    reference = preprocess_reference(write(tmp_path / "v.wav", wave, 16000, channels=2), 24000, 0.1, 12.0)
+    wave = (
+        synthetic_voice_wave(seconds=2.0, edge_silence=0.5, rate=16000) * 0.2
+    )  # quiet, 16 kHz, stereo
+    reference = preprocess_reference(
+        write(tmp_path / "v.wav", wave, 16000, channels=2), 24000, 0.1, 12.0
+    )
     assert reference.sample_rate == 24000
-    # syllables sound until 1.75 s of the 2 s; 0.05 s of silence is appended; the 0.5 s edges are gone
+    # syllables sound until 1.75 s of the 2 s; 0.05 s of silence is appended;
+    # the 0.5 s edges are gone
     assert 1.75 < reference.seconds < 1.85
-    assert np.sqrt(np.mean(reference.samples ** 2)) == pytest.approx(0.1, rel=0.02)
+    assert np.sqrt(np.mean(reference.samples**2)) == pytest.approx(0.1, rel=0.02)
     assert reference.source_rms < 0.1
 
 
@@ -34,11 +42,14 @@ def test_long_reference_is_clipped_at_a_pause(tmp_path):
     assert reference.seconds > 6.0
 
 
-@pytest.mark.parametrize("make,message", [
-    (lambda p: write(p, np.zeros(48000, dtype=np.float32), 24000), "silent"),
-    (lambda p: write(p, synthetic_voice_wave(seconds=0.1, rate=24000), 24000), "at least"),
-    (lambda p: (p.write_bytes(b"RIFF....garbage"), str(p))[1], "not a readable sound file"),
-])
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (lambda p: write(p, np.zeros(48000, dtype=np.float32), 24000), "silent"),
+        (lambda p: write(p, synthetic_voice_wave(seconds=0.1, rate=24000), 24000), "at least"),
+        (lambda p: (p.write_bytes(b"RIFF....garbage"), str(p))[1], "not a readable sound file"),
+    ],
+)
 def test_unusable_reference_is_named(tmp_path, make, message):
     path = make(tmp_path / "bad.wav")
     with pytest.raises(VoiceError, match=message) as error:
@@ -60,7 +71,9 @@ def test_cache_is_keyed_by_content_not_path_or_object(tmp_path):
 
 def test_registry_resolves_relative_paths_and_validates(tmp_path):
     path = tmp_path / "voices.yaml"
-    path.write_text("voices:\n  - {id: alice, ref_audio: clips/a.wav, ref_text: Hello there., speed: 1.2}\n")
+    path.write_text(
+        "voices:\n  - {id: alice, ref_audio: clips/a.wav, ref_text: Hello there., speed: 1.2}\n"
+    )
     [voice] = load_voice_registry(str(path))
     assert voice.ref_audio == str(tmp_path / "clips" / "a.wav") and voice.speed == 1.2
     path.write_text("voices:\n  - {id: alice, ref_audio: a.wav, ref_text: ''}\n")
@@ -73,11 +86,12 @@ def test_registry_resolves_relative_paths_and_validates(tmp_path):
 
 def test_broken_voice_does_not_break_the_others(engine_config, test_model, tmp_path):
     voices = tmp_path / "voices.yaml"
+    silent = write(tmp_path / "s.wav", np.zeros(24000, np.float32), 24000)
     voices.write_text(
         "voices:\n"
-        f"  - {{id: good, ref_audio: {test_model['voice']}, ref_text: This is a small test voice.}}\n"
+        f"  - {{id: good, ref_audio: {test_model['voice']}, ref_text: A small test voice.}}\n"
         f"  - {{id: missing, ref_audio: {tmp_path / 'gone.wav'}, ref_text: Gone.}}\n"
-        f"  - {{id: silent, ref_audio: {write(tmp_path / 's.wav', np.zeros(24000, np.float32), 24000)}, "
+        f"  - {{id: silent, ref_audio: {silent}, "
         "ref_text: Nothing.}\n"
     )
     engine = Engine.load(engine_config.replace(voices_file=str(voices)))
@@ -98,7 +112,9 @@ def test_missing_reference_raises_missing_file(tmp_path):
 def test_shipped_example_registry_loads_the_f5_example_voice():
     import os
 
-    [voice] = load_voice_registry(os.path.join(os.path.dirname(__file__), "..", "config", "voices.yaml"))
+    [voice] = load_voice_registry(
+        os.path.join(os.path.dirname(__file__), "..", "config", "voices.yaml")
+    )
     assert voice.id == "default" and os.path.isfile(voice.ref_audio)
     reference = preprocess_reference(voice.ref_audio, 24000, 0.1, 12.0)
     assert 3.0 < reference.seconds < 6.0

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """WAV files: 16-bit PCM mono, through the standard library."""
 
 from __future__ import annotations

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """``ishowtts-make-test-model OUT_DIR``: write a small random-weight model folder."""
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import time
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="ishowtts-make-test-model",
-        description="Write a small random-weight F5-TTS model, Vocos vocoder, test voice and configs.",
+        description="Write a small random-weight F5-TTS model, vocoder, voice and configs.",
     )
     parser.add_argument("out_dir", help="folder to write (created when missing)")
     parser.add_argument("--dim", type=int, default=64, help="transformer width (default 64)")
@@ -27,7 +30,9 @@ def main(argv=None) -> int:
     from ishowtts_ros.engine.test_model import write_test_model
 
     started = time.perf_counter()
-    paths = write_test_model(args.out_dir, dim=args.dim, depth=args.depth, heads=args.heads, seed=args.seed)
+    paths = write_test_model(
+        args.out_dir, dim=args.dim, depth=args.depth, heads=args.heads, seed=args.seed
+    )
     print(f"wrote test model to {args.out_dir} in {time.perf_counter() - started:.1f} s")
     print(f"engine config: {paths['config']}")
     print(f"tts_node params: {paths['params']}")

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """``ishowtts-say --text "…" --out out.wav``: synthesize one text to a WAV file."""
 
 from __future__ import annotations
@@ -15,12 +18,20 @@ EXIT_MISSING_MODEL = 3  # model files absent: scripts can fall back to the test 
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="ishowtts-say", description="Speak a text into a 24 kHz mono WAV file.")
+    parser = argparse.ArgumentParser(
+        prog="ishowtts-say", description="Speak a text into a 24 kHz mono WAV file."
+    )
     parser.add_argument("--text", required=True, help="what to say")
     parser.add_argument("--out", required=True, help="WAV file to write")
-    parser.add_argument("--voice", default=None, help="voice id (default: the first of the registry)")
-    parser.add_argument("--config", default=None, help="engine config YAML (default: built-in defaults)")
-    parser.add_argument("--seed", type=int, default=None, help="noise seed (default: the config's)")
+    parser.add_argument(
+        "--voice", default=None, help="voice id (default: the first of the registry)"
+    )
+    parser.add_argument(
+        "--config", default=None, help="engine config YAML (default: built-in defaults)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, help="noise seed (default: the config's)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
@@ -38,8 +49,11 @@ def main(argv=None) -> int:
         print(f"ishowtts-say: error: {exc}", file=sys.stderr)
         return EXIT_MISSING_MODEL if isinstance(exc, MissingFileError) else EXIT_ERROR
     write_wav(args.out, audio.samples, audio.sample_rate)
-    print(f"wrote {args.out}: {audio.seconds:.2f} s of audio (estimated {estimate:.2f} s), "
-          f"synthesis {audio.synthesis_s:.2f} s, RTF {audio.synthesis_s / audio.seconds:.3f}, load {load_s:.1f} s")
+    print(
+        f"wrote {args.out}: {audio.seconds:.2f} s of audio (estimated {estimate:.2f} s), "
+        f"synthesis {audio.synthesis_s:.2f} s, RTF {audio.synthesis_s / audio.seconds:.3f}, "
+        f"load {load_s:.1f} s"
+    )
     return 0
 
 

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Text-to-speech engine on F5-TTS: torch only, no ROS.
 
 ``Engine`` and ``AudioChunk`` are imported on first use, so that the configuration and
@@ -5,7 +8,13 @@ text layers stay importable without torch.
 """
 
 from ishowtts_ros.engine.config import EngineConfig
-from ishowtts_ros.engine.errors import EngineError, MissingFileError, SynthesisCancelled, TextError, VoiceError
+from ishowtts_ros.engine.errors import (
+    EngineError,
+    MissingFileError,
+    SynthesisCancelled,
+    TextError,
+    VoiceError,
+)
 
 __all__ = [
     "AudioChunk",

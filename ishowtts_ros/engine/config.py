@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Engine configuration: every setting, its default and its validation, in one place.
 
 The field names are also the ROS parameter names of ``tts_node``.
@@ -75,12 +78,16 @@ class EngineConfig:
             raise ValueError(f"allow_download must be true or false, got {self.allow_download!r}")
 
     @classmethod
-    def from_dict(cls, values: Mapping[str, Any], base_dir: Optional[str] = None) -> "EngineConfig":
+    def from_dict(
+        cls, values: Mapping[str, Any], base_dir: Optional[str] = None
+    ) -> "EngineConfig":
         """Build from a mapping; unknown keys are an error, relative paths join ``base_dir``."""
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"unknown engine config key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+            raise ValueError(
+                f"unknown engine config key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            )
         values = dict(values)
         for name in PATH_FIELDS:
             if values.get(name) is None:
@@ -101,7 +108,9 @@ class EngineConfig:
         with open(path, encoding="utf-8") as stream:
             values = yaml.safe_load(stream) or {}
         if not isinstance(values, dict):
-            raise ValueError(f"engine config {path} must hold a mapping, got {type(values).__name__}")
+            raise ValueError(
+                f"engine config {path} must hold a mapping, got {type(values).__name__}"
+            )
         return cls.from_dict(values, base_dir=os.path.dirname(os.path.abspath(path)))
 
     def to_dict(self) -> dict:

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Errors the engine raises on purpose; each message names the bad file, voice or text."""
 
 

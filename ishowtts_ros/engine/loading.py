@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Load F5-TTS and Vocos through their own classes, from local files.
 
 Paths left empty fall back to upstream's defaults: the checkpoint and the vocoder are
@@ -29,9 +32,15 @@ HUB_CHECKPOINTS = {
     "E2TTS_Base": ("SWivid/E2-TTS", "E2TTS_Base/model_1200000.safetensors"),
 }
 HUB_VOCODER = "charactr/vocos-mel-24khz"
+MEL_KEYS = ("n_fft", "hop_length", "win_length", "n_mel_channels", "target_sample_rate")
 VOCODER_FILES = ("config.yaml", "pytorch_model.bin")
 # Buffers that older checkpoints carry and the current MelSpec no longer registers.
-STALE_KEYS = ("initted", "step", "mel_spec.mel_stft.mel_scale.fb", "mel_spec.mel_stft.spectrogram.window")
+STALE_KEYS = (
+    "initted",
+    "step",
+    "mel_spec.mel_stft.mel_scale.fb",
+    "mel_spec.mel_stft.spectrogram.window",
+)
 
 
 @dataclass
@@ -59,7 +68,9 @@ def load_model_spec(model: str) -> ModelSpec:
     else:
         names = shipped_model_names()
         if model not in names:
-            raise ValueError(f"model must be one of {', '.join(names)} or a YAML path, got {model!r}")
+            raise ValueError(
+                f"model must be one of {', '.join(names)} or a YAML path, got {model!r}"
+            )
         path = str(files("f5_tts").joinpath(f"configs/{model}.yaml"))
     cfg = OmegaConf.load(path)
     try:
@@ -70,9 +81,14 @@ def load_model_spec(model: str) -> ModelSpec:
             mel=OmegaConf.to_container(cfg.model.mel_spec, resolve=True),
         )
     except Exception as exc:  # omegaconf raises several types for a missing key
-        raise ValueError(f"model config {path} lacks model.name/backbone/arch/mel_spec: {exc}") from exc
+        raise ValueError(
+            f"model config {path} lacks model.name/backbone/arch/mel_spec: {exc}"
+        ) from exc
     if spec.mel.get("mel_spec_type", "vocos") != "vocos":
-        raise ValueError(f"model config {path}: only the vocos mel frontend is supported, got {spec.mel['mel_spec_type']!r}")
+        raise ValueError(
+            f"model config {path}: only the vocos mel frontend is supported, "
+            f"got {spec.mel['mel_spec_type']!r}"
+        )
     return spec
 
 
@@ -92,14 +108,16 @@ def resolve_checkpoint(model_name: str, ckpt_file: str, allow_download: bool) ->
     if ckpt_file:
         if not os.path.isfile(ckpt_file):
             raise MissingFileError(
-                f"checkpoint file not found: {ckpt_file} (put the model's .safetensors or .pt there, "
+                f"checkpoint file not found: {ckpt_file} "
+                "(put the model's .safetensors or .pt there, "
                 "or set ckpt_file to where it is)"
             )
         return ckpt_file
     hub = HUB_CHECKPOINTS.get(model_name)
     if hub is None or not allow_download:
         raise MissingFileError(
-            f"no checkpoint given for model {model_name!r}: set ckpt_file to the model's .safetensors or .pt"
+            f"no checkpoint given for model {model_name!r}: "
+            "set ckpt_file to the model's .safetensors or .pt"
             + (f" (upstream: hf://{hub[0]}/{hub[1]})" if hub else "")
         )
     return _hub_download(hub[0], hub[1], what="checkpoint", setting="ckpt_file")
@@ -112,13 +130,20 @@ def resolve_vocoder_dir(vocoder_dir: str, allow_download: bool) -> tuple:
         for path in paths:
             if not os.path.isfile(path):
                 raise MissingFileError(
-                    f"vocoder file not found: {path} (vocoder_dir must hold {' and '.join(VOCODER_FILES)} "
+                    f"vocoder file not found: {path} "
+                    f"(vocoder_dir must hold {' and '.join(VOCODER_FILES)} "
                     f"of {HUB_VOCODER})"
                 )
         return paths
     if not allow_download:
-        raise MissingFileError(f"no vocoder_dir given: set it to a folder with {' and '.join(VOCODER_FILES)} of {HUB_VOCODER}")
-    return tuple(_hub_download(HUB_VOCODER, name, what="vocoder", setting="vocoder_dir") for name in VOCODER_FILES)
+        raise MissingFileError(
+            "no vocoder_dir given: set it to a folder with "
+            f"{' and '.join(VOCODER_FILES)} of {HUB_VOCODER}"
+        )
+    return tuple(
+        _hub_download(HUB_VOCODER, name, what="vocoder", setting="vocoder_dir")
+        for name in VOCODER_FILES
+    )
 
 
 def _hub_download(repo_id: str, filename: str, what: str, setting: str) -> str:
@@ -144,15 +169,8 @@ def build_cfm(spec: ModelSpec, vocab: Dict[str, int]) -> torch.nn.Module:
     transformer = backbone(**spec.arch, text_num_embeds=len(vocab), mel_dim=mel["n_mel_channels"])
     return f5_model.CFM(
         transformer=transformer,
-        mel_spec_kwargs=dict(
-            n_fft=mel["n_fft"],
-            hop_length=mel["hop_length"],
-            win_length=mel["win_length"],
-            n_mel_channels=mel["n_mel_channels"],
-            target_sample_rate=mel["target_sample_rate"],
-            mel_spec_type="vocos",
-        ),
-        odeint_kwargs=dict(method="euler"),
+        mel_spec_kwargs={**{key: mel[key] for key in MEL_KEYS}, "mel_spec_type": "vocos"},
+        odeint_kwargs={"method": "euler"},
         vocab_char_map=vocab,
     )
 
@@ -173,7 +191,7 @@ def read_ema_state_dict(ckpt_file: str) -> Dict[str, torch.Tensor]:
         raise MissingFileError(f"checkpoint file {ckpt_file} could not be read: {exc}") from exc
     state = {}
     for key, value in raw.items():
-        key = key[len("ema_model."):] if key.startswith("ema_model.") else key
+        key = key[len("ema_model.") :] if key.startswith("ema_model.") else key
         if key not in STALE_KEYS:
             state[key] = value
     return state
@@ -184,14 +202,23 @@ def load_weights(cfm: torch.nn.Module, ckpt_file: str) -> None:
     state = read_ema_state_dict(ckpt_file)
     try:
         result = cfm.load_state_dict(state, strict=False)
-        problems = [f"{len(result.missing_keys)} missing keys (e.g. {result.missing_keys[:2]})"] if result.missing_keys else []
+        problems = (
+            [f"{len(result.missing_keys)} missing keys (e.g. {result.missing_keys[:2]})"]
+            if result.missing_keys
+            else []
+        )
         if result.unexpected_keys:
-            problems.append(f"{len(result.unexpected_keys)} unexpected keys (e.g. {result.unexpected_keys[:2]})")
+            problems.append(
+                f"{len(result.unexpected_keys)} unexpected keys "
+                f"(e.g. {result.unexpected_keys[:2]})"
+            )
     except RuntimeError as exc:  # shape mismatches
         lines = [line.strip() for line in str(exc).splitlines() if "size mismatch" in line]
         problems = [f"{len(lines)} tensors of another shape (e.g. {lines[0] if lines else exc})"]
     if problems:
-        raise MissingFileError(f"checkpoint file {ckpt_file} does not match the model config: {'; '.join(problems)}")
+        raise MissingFileError(
+            f"checkpoint file {ckpt_file} does not match the model config: {'; '.join(problems)}"
+        )
 
 
 def load_vocos(config_path: str, weights_path: str) -> torch.nn.Module:
@@ -203,5 +230,7 @@ def load_vocos(config_path: str, weights_path: str) -> torch.nn.Module:
         state = torch.load(weights_path, map_location="cpu", weights_only=True)
         vocoder.load_state_dict(state)
     except Exception as exc:
-        raise MissingFileError(f"vocoder in {os.path.dirname(config_path)} could not be loaded: {exc}") from exc
+        raise MissingFileError(
+            f"vocoder in {os.path.dirname(config_path)} could not be loaded: {exc}"
+        ) from exc
     return vocoder.eval()

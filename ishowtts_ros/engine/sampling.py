@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Flow-matching sampling: upstream ``CFM.sample`` as an explicit Euler loop.
 
 Same timesteps (EPSS for the NFEs it defines, uniform otherwise, then sway), same
@@ -26,11 +29,16 @@ def timesteps(nfe_step: int, sway_sampling_coef: float, device, dtype) -> torch.
 
 
 def initial_noise(frames: int, channels: int, seed: int, device, dtype) -> torch.Tensor:
-    """``[1, frames, channels]`` Gaussian noise, the same values as upstream's
-    ``torch.manual_seed(seed); torch.randn(...)`` without touching the global RNG."""
+    """Draw ``[1, frames, channels]`` Gaussian noise as upstream's seeded ``torch.randn``.
+
+    The values equal ``torch.manual_seed(seed); torch.randn(...)``, without touching
+    the global RNG.
+    """
     generator = torch.Generator(device=device)
     generator.manual_seed(seed)
-    return torch.randn(frames, channels, generator=generator, device=device, dtype=dtype).unsqueeze(0)
+    return torch.randn(
+        frames, channels, generator=generator, device=device, dtype=dtype
+    ).unsqueeze(0)
 
 
 @torch.inference_mode()
@@ -59,7 +67,9 @@ def sample_mel(
         for step in range(nfe_step):
             if cancel is not None and cancel.is_set():
                 raise SynthesisCancelled("synthesis stopped")
-            y = y + (t[step + 1] - t[step]) * _velocity(transformer, y, cond, text, t[step], cfg_strength)
+            y = y + (t[step + 1] - t[step]) * _velocity(
+                transformer, y, cond, text, t[step], cfg_strength
+            )
     finally:
         transformer.clear_cache()  # the text embedding is cached per utterance
     return torch.where(cond_mask, cond, y)
@@ -67,8 +77,16 @@ def sample_mel(
 
 def _velocity(transformer, x, cond, text, time, cfg_strength: float) -> torch.Tensor:
     if cfg_strength < 1e-5:  # upstream skips the unconditional pass entirely
-        return transformer(x=x, cond=cond, text=text, time=time, mask=None,
-                           drop_audio_cond=False, drop_text=False, cache=True)
+        return transformer(
+            x=x,
+            cond=cond,
+            text=text,
+            time=time,
+            mask=None,
+            drop_audio_cond=False,
+            drop_text=False,
+            cache=True,
+        )
     both = transformer(x=x, cond=cond, text=text, time=time, mask=None, cfg_infer=True, cache=True)
     pred, null_pred = torch.chunk(both, 2, dim=0)
     return pred + (pred - null_pred) * cfg_strength

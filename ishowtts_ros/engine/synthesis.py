@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """The engine: load once, then turn text into 24 kHz speech in a cloned voice.
 
 ``Engine.load`` does all slow I/O. ``synthesize_stream`` yields one :class:`AudioChunk`
@@ -86,7 +89,9 @@ def resolve_device(device: str) -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        raise EngineError("device is 'cuda' but torch sees no CUDA device (use device: auto or cpu)")
+        raise EngineError(
+            "device is 'cuda' but torch sees no CUDA device (use device: auto or cpu)"
+        )
     return torch.device(device)
 
 
@@ -102,8 +107,16 @@ def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
 class Engine:
     """F5-TTS + Vocos behind a text-in, audio-out interface."""
 
-    def __init__(self, config: EngineConfig, cfm, vocoder, vocab: Dict[str, int], mel_spec: dict,
-                 device: torch.device, dtype: torch.dtype):
+    def __init__(
+        self,
+        config: EngineConfig,
+        cfm,
+        vocoder,
+        vocab: Dict[str, int],
+        mel_spec: dict,
+        device: torch.device,
+        dtype: torch.dtype,
+    ):
         self.config = config
         self.cfm = cfm
         self.vocoder = vocoder
@@ -112,7 +125,9 @@ class Engine:
         self.dtype = dtype
         self.sample_rate = int(mel_spec["target_sample_rate"])
         self.hop_length = int(mel_spec["hop_length"])
-        self.references = ReferenceCache(self.sample_rate, config.target_rms, config.max_ref_seconds)
+        self.references = ReferenceCache(
+            self.sample_rate, config.target_rms, config.max_ref_seconds
+        )
         self.voices: Dict[str, Voice] = {}
         self.voice_errors: Dict[str, str] = {}
 
@@ -137,8 +152,13 @@ class Engine:
             except (EngineError, OSError, ValueError) as exc:
                 engine.voice_errors[voice.id] = str(exc)
                 LOG.error("voice %r unusable: %s", voice.id, exc)
-        LOG.info("engine ready: %s on %s/%s, voices %s", spec.name, device, str(dtype).replace("torch.", ""),
-                 ", ".join(engine.voices) or "none")
+        LOG.info(
+            "engine ready: %s on %s/%s, voices %s",
+            spec.name,
+            device,
+            str(dtype).replace("torch.", ""),
+            ", ".join(engine.voices) or "none",
+        )
         return engine
 
     @property
@@ -199,8 +219,14 @@ class Engine:
             joined += length - min(fade, joined, length)
         return joined / self.sample_rate
 
-    def synthesize_stream(self, text: str, voice_id: Optional[str] = None, *, seed: Optional[int] = None,
-                          cancel: Optional[threading.Event] = None) -> Iterator[AudioChunk]:
+    def synthesize_stream(
+        self,
+        text: str,
+        voice_id: Optional[str] = None,
+        *,
+        seed: Optional[int] = None,
+        cancel: Optional[threading.Event] = None,
+    ) -> Iterator[AudioChunk]:
         """Yield speech chunk by chunk; each chunk's end is held back to cross-fade the next.
 
         ``seed`` overrides the configured seed; ``cancel`` stops synthesis between model steps
@@ -216,23 +242,35 @@ class Engine:
             wave = self._generate(voice, plan, self._seed(seed), cancel)
             overlap = min(fade, joined_length, len(wave))
             if overlap:
-                mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[:overlap] * np.linspace(0, 1, overlap)
+                mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[
+                    :overlap
+                ] * np.linspace(0, 1, overlap)
                 wave = np.concatenate([held[:-overlap], mixed.astype(np.float32), wave[overlap:]])
             else:
                 wave = np.concatenate([held, wave])
             joined_length += len(wave) - len(held)
             is_last = index == len(plans) - 1
             keep = 0 if is_last else min(fade, joined_length)
-            held = wave[len(wave) - keep:]
-            yield AudioChunk(wave[: len(wave) - keep], self.sample_rate, plan.text, index, is_last,
-                             time.perf_counter() - started)
+            held = wave[len(wave) - keep :]
+            yield AudioChunk(
+                wave[: len(wave) - keep],
+                self.sample_rate,
+                plan.text,
+                index,
+                is_last,
+                time.perf_counter() - started,
+            )
 
     def synthesize(self, text: str, voice_id: Optional[str] = None, **kwargs) -> AudioChunk:
-        """The whole utterance as one chunk."""
+        """Return the whole utterance as one chunk."""
         chunks = list(self.synthesize_stream(text, voice_id, **kwargs))
         samples = np.concatenate([c.samples for c in chunks])
-        return AudioChunk(samples, self.sample_rate, " ".join(c.text for c in chunks),
-                          synthesis_s=sum(c.synthesis_s for c in chunks))
+        return AudioChunk(
+            samples,
+            self.sample_rate,
+            " ".join(c.text for c in chunks),
+            synthesis_s=sum(c.synthesis_s for c in chunks),
+        )
 
     def _seed(self, seed: Optional[int]) -> int:
         if seed is None:
@@ -244,11 +282,17 @@ class Engine:
         ids = [self.vocab.get(token, 0) for token in plan.tokens]
         text = torch.tensor([ids], dtype=torch.long, device=self.device)
         mel = sample_mel(
-            self.cfm.transformer, voice.mel, text, plan.duration,
-            nfe_step=self.config.nfe_step, cfg_strength=self.config.cfg_strength,
-            sway_sampling_coef=self.config.sway_sampling_coef, seed=seed, cancel=cancel,
+            self.cfm.transformer,
+            voice.mel,
+            text,
+            plan.duration,
+            nfe_step=self.config.nfe_step,
+            cfg_strength=self.config.cfg_strength,
+            sway_sampling_coef=self.config.sway_sampling_coef,
+            seed=seed,
+            cancel=cancel,
         )
-        generated = mel[:, plan.ref_frames:, :].float().permute(0, 2, 1)
+        generated = mel[:, plan.ref_frames :, :].float().permute(0, 2, 1)
         with torch.inference_mode():
             wave = self.vocoder.decode(generated)[0]
         source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
@@ -258,7 +302,10 @@ class Engine:
 
 
 def prepare_ref_text(ref_text: str) -> str:
-    """Reference text as upstream feeds it: ending in ". ", then one more space after
-    a single-byte last character (``infer_batch_process``)."""
+    """Shape the reference text as upstream feeds it to the model.
+
+    It ends in ". ", then one more space after a single-byte last character
+    (``infer_batch_process``).
+    """
     text = normalise_ref_text(ref_text)
     return text + " " if len(text[-1].encode("utf-8")) == 1 else text

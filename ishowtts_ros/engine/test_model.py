@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Small random-weight models of the real F5-TTS and Vocos classes, in the real file formats.
 
 For tests, demos and speed measurements where the real weights are absent. Upstream
@@ -22,22 +25,36 @@ TEST_VOICE_TEXT = "This is a small test voice for the speech engine."
 TEST_VOICE_RATE = 22050  # not 24 kHz, so that resampling is exercised
 
 
-def model_yaml(dim: int, depth: int, heads: int, text_dim: int, conv_layers: int, name: str) -> dict:
-    """An f5-tts-format model config: F5TTS_v1_Base's layout at another size."""
+def model_yaml(
+    dim: int, depth: int, heads: int, text_dim: int, conv_layers: int, name: str
+) -> dict:
+    """Describe F5TTS_v1_Base's layout at another size, as an f5-tts model config."""
     return {
         "model": {
             "name": name,
             "tokenizer": "custom",
             "backbone": "DiT",
             "arch": {
-                "dim": dim, "depth": depth, "heads": heads, "ff_mult": 2, "text_dim": text_dim,
-                "text_mask_padding": True, "qk_norm": None, "conv_layers": conv_layers,
-                "pe_attn_head": None, "attn_backend": "torch", "attn_mask_enabled": False,
+                "dim": dim,
+                "depth": depth,
+                "heads": heads,
+                "ff_mult": 2,
+                "text_dim": text_dim,
+                "text_mask_padding": True,
+                "qk_norm": None,
+                "conv_layers": conv_layers,
+                "pe_attn_head": None,
+                "attn_backend": "torch",
+                "attn_mask_enabled": False,
                 "checkpoint_activations": False,
             },
             "mel_spec": {
-                "target_sample_rate": 24000, "n_mel_channels": 100, "hop_length": 256,
-                "win_length": 1024, "n_fft": 1024, "mel_spec_type": "vocos",
+                "target_sample_rate": 24000,
+                "n_mel_channels": 100,
+                "hop_length": 256,
+                "win_length": 1024,
+                "n_fft": 1024,
+                "mel_spec_type": "vocos",
             },
         }
     }
@@ -48,11 +65,22 @@ def vocos_yaml(dim: int, layers: int) -> dict:
     return {
         "feature_extractor": {
             "class_path": "vocos.feature_extractors.MelSpectrogramFeatures",
-            "init_args": {"sample_rate": 24000, "n_fft": 1024, "hop_length": 256, "n_mels": 100, "padding": "center"},
+            "init_args": {
+                "sample_rate": 24000,
+                "n_fft": 1024,
+                "hop_length": 256,
+                "n_mels": 100,
+                "padding": "center",
+            },
         },
         "backbone": {
             "class_path": "vocos.models.VocosBackbone",
-            "init_args": {"input_channels": 100, "dim": dim, "intermediate_dim": dim * 3, "num_layers": layers},
+            "init_args": {
+                "input_channels": 100,
+                "dim": dim,
+                "intermediate_dim": dim * 3,
+                "num_layers": layers,
+            },
         },
         "head": {
             "class_path": "vocos.heads.ISTFTHead",
@@ -74,8 +102,10 @@ def randomise_zero_weights(module: torch.nn.Module, generator: torch.Generator) 
                 parameter.copy_(torch.randn(parameter.shape, generator=generator) * scale)
 
 
-def synthetic_voice_wave(seconds: float = 2.6, edge_silence: float = 0.4, rate: int = TEST_VOICE_RATE) -> np.ndarray:
-    """A deterministic voiced sound (harmonics under syllable-rate envelopes), silence at both ends."""
+def synthetic_voice_wave(
+    seconds: float = 2.6, edge_silence: float = 0.4, rate: int = TEST_VOICE_RATE
+) -> np.ndarray:
+    """Make a deterministic voiced sound: harmonics under syllable envelopes, silent edges."""
     t = np.arange(int(seconds * rate)) / rate
     f0 = 120 + 25 * np.sin(2 * np.pi * 0.7 * t)
     phase = 2 * np.pi * np.cumsum(f0) / rate
@@ -86,9 +116,18 @@ def synthetic_voice_wave(seconds: float = 2.6, edge_silence: float = 0.4, rate: 
     return np.concatenate([silence, wave, silence]).astype(np.float32)
 
 
-def write_test_model(out_dir: str, dim: int = 64, depth: int = 2, heads: int = 2, text_dim: int = 32,
-                     conv_layers: int = 1, vocoder_dim: int = 32, vocoder_layers: int = 1, seed: int = 0,
-                     name: str = "ishowtts_test") -> dict:
+def write_test_model(
+    out_dir: str,
+    dim: int = 64,
+    depth: int = 2,
+    heads: int = 2,
+    text_dim: int = 32,
+    conv_layers: int = 1,
+    vocoder_dim: int = 32,
+    vocoder_layers: int = 1,
+    seed: int = 0,
+    name: str = "ishowtts_test",
+) -> dict:
     """Write a complete model folder and return the paths of what was written.
 
     Contents: ``model.yaml``, ``model.safetensors`` and ``model.pt`` (EMA layout),
@@ -101,38 +140,72 @@ def write_test_model(out_dir: str, dim: int = 64, depth: int = 2, heads: int = 2
 
     out_dir = os.path.abspath(out_dir)
     os.makedirs(os.path.join(out_dir, "vocoder"), exist_ok=True)
-    paths = {key: os.path.join(out_dir, name_) for key, name_ in (
-        ("model", "model.yaml"), ("safetensors", "model.safetensors"), ("pt", "model.pt"),
-        ("vocab", "vocab.txt"), ("vocoder", "vocoder"), ("voice", "voice.wav"), ("voices", "voices.yaml"),
-        ("config", "config.yaml"), ("params", "tts_node.params.yaml"))}
+    paths = {
+        key: os.path.join(out_dir, name_)
+        for key, name_ in (
+            ("model", "model.yaml"),
+            ("safetensors", "model.safetensors"),
+            ("pt", "model.pt"),
+            ("vocab", "vocab.txt"),
+            ("vocoder", "vocoder"),
+            ("voice", "voice.wav"),
+            ("voices", "voices.yaml"),
+            ("config", "config.yaml"),
+            ("params", "tts_node.params.yaml"),
+        )
+    }
 
     _write_yaml(paths["model"], model_yaml(dim, depth, heads, text_dim, conv_layers, name))
     shutil.copyfile(shipped_vocab_path(), paths["vocab"])
     generator = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():
         torch.manual_seed(seed)
-        cfm = loading.build_cfm(loading.load_model_spec(paths["model"]), loading.load_vocab(paths["vocab"]))
+        cfm = loading.build_cfm(
+            loading.load_model_spec(paths["model"]), loading.load_vocab(paths["vocab"])
+        )
         randomise_zero_weights(cfm, generator)
         ema = {f"ema_model.{k}": v.contiguous() for k, v in cfm.state_dict().items()}
         save_file(ema, paths["safetensors"])
-        torch.save({"ema_model_state_dict": {"initted": torch.tensor(True), "step": torch.tensor(0), **ema}},
-                   paths["pt"])
+        torch.save(
+            {
+                "ema_model_state_dict": {
+                    "initted": torch.tensor(True),
+                    "step": torch.tensor(0),
+                    **ema,
+                }
+            },
+            paths["pt"],
+        )
 
         from vocos import Vocos
 
-        _write_yaml(os.path.join(paths["vocoder"], "config.yaml"), vocos_yaml(vocoder_dim, vocoder_layers))
+        _write_yaml(
+            os.path.join(paths["vocoder"], "config.yaml"), vocos_yaml(vocoder_dim, vocoder_layers)
+        )
         vocoder = Vocos.from_hparams(os.path.join(paths["vocoder"], "config.yaml"))
         torch.save(vocoder.state_dict(), os.path.join(paths["vocoder"], "pytorch_model.bin"))
 
     write_wav(paths["voice"], synthetic_voice_wave(), TEST_VOICE_RATE)
-    _write_yaml(paths["voices"], {"voices": [{"id": "test", "ref_audio": "voice.wav", "ref_text": TEST_VOICE_TEXT}]})
+    _write_yaml(
+        paths["voices"],
+        {"voices": [{"id": "test", "ref_audio": "voice.wav", "ref_text": TEST_VOICE_TEXT}]},
+    )
     engine = {
-        "model": paths["model"], "ckpt_file": paths["safetensors"], "vocab_file": paths["vocab"],
-        "vocoder_dir": paths["vocoder"], "voices_file": paths["voices"], "device": "cpu", "dtype": "fp32",
-        "seed": seed, "allow_download": False,
+        "model": paths["model"],
+        "ckpt_file": paths["safetensors"],
+        "vocab_file": paths["vocab"],
+        "vocoder_dir": paths["vocoder"],
+        "voices_file": paths["voices"],
+        "device": "cpu",
+        "dtype": "fp32",
+        "seed": seed,
+        "allow_download": False,
     }
     # config.yaml travels with its folder; a ROS params file needs absolute paths.
-    relative = {k: os.path.relpath(v, out_dir) if k in PATH_FIELDS + ("model",) else v for k, v in engine.items()}
+    relative = {
+        k: os.path.relpath(v, out_dir) if k in PATH_FIELDS + ("model",) else v
+        for k, v in engine.items()
+    }
     _write_yaml(paths["config"], relative)
     _write_yaml(paths["params"], {"tts_node": {"ros__parameters": engine}})
     return paths

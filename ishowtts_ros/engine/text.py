@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Text: normalisation to what the vocab can say, and chunking into sentences.
 
 Chunk sizes follow upstream's ``infer_process``: at most
@@ -17,13 +20,15 @@ from ishowtts_ros.engine.errors import TextError
 MAX_TEXT_CHARS = 100_000
 MAX_CONTEXT_SECONDS = 22.0
 # Punctuation F5 was trained with in place of typographic variants its vocab may lack.
-TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": ", ", "…": "...", ";": ","})
+TYPOGRAPHY = str.maketrans(
+    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": ", ", "…": "...", ";": ","}
+)
 # Upstream's chunk_text split: after ASCII punctuation followed by space, or after CJK punctuation.
 SENTENCE_SPLIT = re.compile(r"(?<=[;:,.!?])\s+|(?<=[；：，。！？])")
 
 
 def shipped_vocab_path() -> str:
-    """The vocab.txt that ships inside the f5-tts wheel (the pretrained models' vocab)."""
+    """Return the vocab.txt that ships inside the f5-tts wheel (the pretrained models' vocab)."""
     from importlib.resources import files
 
     return str(files("f5_tts").joinpath("infer/examples/vocab.txt"))
@@ -32,7 +37,9 @@ def shipped_vocab_path() -> str:
 def read_vocab(path: str) -> Dict[str, int]:
     """Token ids from an f5-tts vocab.txt: one token a line, the space first (id 0 = unknown)."""
     with open(path, encoding="utf-8") as stream:
-        vocab = {line[:-1] if line.endswith("\n") else line: index for index, line in enumerate(stream)}
+        vocab = {
+            line[:-1] if line.endswith("\n") else line: index for index, line in enumerate(stream)
+        }
     if vocab.get(" ") != 0:
         raise ValueError(f"vocab file {path} must have the space as its first token")
     return vocab
@@ -67,13 +74,17 @@ def normalise_text(text: str, vocab: Dict[str, int]) -> str:
                 kept.append(base)
     result = " ".join("".join(kept).split())
     if not any(c.isalnum() for c in result):
-        raise TextError(f"nothing speakable in text {_preview(text)}: no letters or digits the model knows")
+        raise TextError(
+            f"nothing speakable in text {_preview(text)}: no letters or digits the model knows"
+        )
     return result
 
 
 def max_chunk_bytes(ref_text: str, ref_seconds: float, speed: float) -> int:
     """Upstream's per-chunk byte budget for a reference of this length."""
-    budget = len(ref_text.encode("utf-8")) / ref_seconds * (MAX_CONTEXT_SECONDS - ref_seconds) * speed
+    budget = (
+        len(ref_text.encode("utf-8")) / ref_seconds * (MAX_CONTEXT_SECONDS - ref_seconds) * speed
+    )
     return max(10, int(budget))
 
 
@@ -123,7 +134,7 @@ def _fit(clause: str, limit: int) -> List[str]:
                 pieces.append(current)
                 current = ""
             pieces.append(head)
-            word = word[len(head):]
+            word = word[len(head) :]
         joined = f"{current} {word}" if current else word
         if len(joined.encode("utf-8")) <= limit:
             current = joined

@@ -1,3 +1,6 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
 """Voices: the YAML registry and reference-clip preprocessing.
 
 Preprocessing follows upstream's ``preprocess_ref_audio_text`` + ``infer_batch_process``:
@@ -60,7 +63,7 @@ class Reference:
 
 
 def builtin_voice() -> VoiceSpec:
-    """The English example voice that ships with f5-tts."""
+    """Return the English example voice that ships with f5-tts."""
     path = str(files("f5_tts").joinpath(BUILTIN_VOICE_AUDIO))
     return VoiceSpec(BUILTIN_VOICE_ID, path, BUILTIN_VOICE_TEXT)
 
@@ -89,32 +92,54 @@ def load_voice_registry(path: str) -> List[VoiceSpec]:
         if unknown:
             raise ValueError(f"{where}: unknown key {unknown[0]!r}")
         voice_id = entry.get("id")
-        if not isinstance(voice_id, str) or not voice_id.replace("_", "a").isalnum() or not voice_id[0].isalpha():
-            raise ValueError(f"{where}: id must be letters, digits and _ starting with a letter, got {voice_id!r}")
+        if (
+            not isinstance(voice_id, str)
+            or not voice_id.replace("_", "a").isalnum()
+            or not voice_id[0].isalpha()
+        ):
+            raise ValueError(
+                f"{where}: id must be letters, digits and _ starting with a letter, "
+                f"got {voice_id!r}"
+            )
         if voice_id in seen:
             raise ValueError(f"{where}: duplicate id {voice_id!r}")
         seen.add(voice_id)
         ref_audio, ref_text = entry.get("ref_audio"), entry.get("ref_text")
         if not isinstance(ref_audio, str) or not ref_audio:
-            raise ValueError(f"{where} ({voice_id}): ref_audio must be a file path, got {ref_audio!r}")
+            raise ValueError(
+                f"{where} ({voice_id}): ref_audio must be a file path, got {ref_audio!r}"
+            )
         if not isinstance(ref_text, str) or not ref_text.strip():
             raise ValueError(
-                f"{where} ({voice_id}): ref_text must be the words spoken in the clip, got {ref_text!r}"
+                f"{where} ({voice_id}): ref_text must be the words spoken in the clip, "
+                f"got {ref_text!r}"
             )
         speed = entry.get("speed", 1.0)
-        if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.3 <= speed <= 3.0:
-            raise ValueError(f"{where} ({voice_id}): speed must be a number in 0.3..3.0, got {speed!r}")
-        specs.append(VoiceSpec(voice_id, resolve_audio_path(ref_audio, base), ref_text.strip(), float(speed)))
+        if (
+            isinstance(speed, bool)
+            or not isinstance(speed, (int, float))
+            or not 0.3 <= speed <= 3.0
+        ):
+            raise ValueError(
+                f"{where} ({voice_id}): speed must be a number in 0.3..3.0, got {speed!r}"
+            )
+        specs.append(
+            VoiceSpec(
+                voice_id, resolve_audio_path(ref_audio, base), ref_text.strip(), float(speed)
+            )
+        )
     return specs
 
 
 def resolve_audio_path(ref_audio: str, base: str) -> str:
-    """A path relative to ``base``, absolute, or ``pkg://<package>/<file>`` inside an installed package."""
+    """Resolve a path relative to ``base``, absolute, or ``pkg://<package>/<file>``."""
     if ref_audio.startswith(PACKAGE_SCHEME):
-        package, _, inner = ref_audio[len(PACKAGE_SCHEME):].partition("/")
+        package, _, inner = ref_audio[len(PACKAGE_SCHEME) :].partition("/")
         return str(files(package).joinpath(inner))
     ref_audio = os.path.expanduser(ref_audio)
-    return ref_audio if os.path.isabs(ref_audio) else os.path.normpath(os.path.join(base, ref_audio))
+    return (
+        ref_audio if os.path.isabs(ref_audio) else os.path.normpath(os.path.join(base, ref_audio))
+    )
 
 
 def normalise_ref_text(ref_text: str) -> str:
@@ -130,7 +155,9 @@ def file_digest(path: str) -> str:
     try:
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
-            raise VoiceError(f"reference audio {path} is {size} bytes; the limit is {MAX_FILE_BYTES}")
+            raise VoiceError(
+                f"reference audio {path} is {size} bytes; the limit is {MAX_FILE_BYTES}"
+            )
         with open(path, "rb") as stream:
             return hashlib.sha256(stream.read()).hexdigest()
     except FileNotFoundError as exc:
@@ -154,7 +181,8 @@ def preprocess_reference(
     audio = trim_silent_edges(audio, rate, SILENCE_DBFS)
     if len(audio) < MIN_SPEECH_S * rate:
         raise VoiceError(
-            f"reference audio {path} holds {len(audio) / rate:.2f} s above {SILENCE_DBFS:.0f} dBFS; "
+            f"reference audio {path} holds {len(audio) / rate:.2f} s "
+            f"above {SILENCE_DBFS:.0f} dBFS; "
             f"at least {MIN_SPEECH_S} s of speech is needed (is it silent?)"
         )
     audio = np.concatenate([audio, np.zeros(int(TAIL_SILENCE_S * rate), dtype=np.float32)])
@@ -187,7 +215,7 @@ def trim_silent_edges(audio: np.ndarray, rate: int, threshold_dbfs: float) -> np
     if loud.size == 0:
         return audio[:0]
     size = max(1, rate * ANALYSIS_MS // 1000)
-    return audio[loud[0] * size: min(len(audio), (loud[-1] + 1) * size)]
+    return audio[loud[0] * size : min(len(audio), (loud[-1] + 1) * size)]
 
 
 def clip_at_pause(audio: np.ndarray, rate: int, max_seconds: float) -> np.ndarray:
