@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 . .venv/bin/activate
 . scripts/ros_env.sh
 export AMENT_PREFIX_PATH="${AMENT_PREFIX_PATH:-$VIRTUAL_ENV}"
-exec python -m pytest test -p no:cacheprovider "$@"
+exec python -m pytest -p no:cacheprovider "$@"

@@ -26,4 +26,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "$digest" > "$stamp"
 fi
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
-exec "$VENV/bin/python" -m pytest test -m no_torch -p no:cacheprovider "$@"
+exec "$VENV/bin/python" -m pytest -m no_torch -p no:cacheprovider "$@"

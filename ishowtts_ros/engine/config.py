@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from dataclasses import dataclass, field
+from typing import Any, List, Mapping, Optional
 
 import yaml
 
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "fp32", "fp16", "bf16")
+COMPILE_MODES = ("auto", "none", "default", "reduce-overhead", "max-autotune")
+DEFAULT_BUCKETS = (512, 768, 1024, 1536, 2048, 2560)
 # Fields holding file or folder paths: relative values are resolved against the
 # folder of the YAML file they came from.
-PATH_FIELDS = ("ckpt_file", "vocab_file", "vocoder_dir", "voices_file")
+PATH_FIELDS = ("ckpt_file", "vocab_file", "vocoder_dir", "voices_file", "compile_cache_dir")
 
 
 @dataclass
@@ -52,6 +54,16 @@ class EngineConfig:
     """Upper bound of the first text chunk, so that first audio comes early."""
     allow_download: bool = True
     """Fetch missing default weights from the hub (honours HF_HUB_OFFLINE)."""
+    compile: str = "auto"
+    """torch.compile mode for transformer and vocoder; auto = max-autotune on CUDA, none on CPU."""
+    compile_cache_dir: str = ""
+    """Inductor's cache, reused across restarts ("" = ~/.cache/ishowtts/inductor)."""
+    buckets: List[int] = field(default_factory=lambda: list(DEFAULT_BUCKETS))
+    """Frame lengths a compiled model pads sequences up to, so that no length recompiles."""
+    cfg_steps: int = -1
+    """Apply classifier-free guidance on the first N steps only (-1 = all; fewer is faster)."""
+    warmup: bool = True
+    """Run every bucket once at load, so that no request waits for compilation."""
 
     def __post_init__(self) -> None:
         self.validate()
@@ -74,8 +86,13 @@ class EngineConfig:
         _float_range("cross_fade_s", self.cross_fade_s, 0.0, 1.0)
         _float_range("max_ref_seconds", self.max_ref_seconds, 1.0, 20.0)
         _int_range("first_chunk_max_bytes", self.first_chunk_max_bytes, 10, 1000)
-        if not isinstance(self.allow_download, bool):
-            raise ValueError(f"allow_download must be true or false, got {self.allow_download!r}")
+        _choice("compile", self.compile, COMPILE_MODES)
+        for name in ("allow_download", "warmup"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false, got {getattr(self, name)!r}")
+        _int_range("cfg_steps", self.cfg_steps, -1, 64)
+        _buckets("buckets", self.buckets)
+        self.buckets = list(self.buckets)  # a YAML tuple or ROS array becomes a list
 
     @classmethod
     def from_dict(
@@ -138,6 +155,14 @@ def _choice(name: str, value: Any, choices: tuple) -> None:
 def _int_range(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValueError(f"{name} must be an integer in {low}..{high}, got {value!r}")
+
+
+def _buckets(name: str, value: Any) -> None:
+    frames_ok = isinstance(value, (list, tuple)) and all(
+        isinstance(b, int) and not isinstance(b, bool) and 16 <= b <= 65536 for b in value
+    )
+    if not frames_ok or list(value) != sorted(set(value)):
+        raise ValueError(f"{name} must be increasing frame counts in 16..65536, got {value!r}")
 
 
 def _float_range(name: str, value: Any, low: float, high: float) -> None:

@@ -25,8 +25,9 @@ import torch
 from ishowtts_ros.audio.wav import to_pcm16
 from ishowtts_ros.engine import loading
 from ishowtts_ros.engine.config import EngineConfig
+from ishowtts_ros.engine.device import resolve_device, resolve_dtype
 from ishowtts_ros.engine.errors import EngineError, TextError, VoiceError
-from ishowtts_ros.engine.sampling import sample_mel
+from ishowtts_ros.engine.optimize import Runtime, build_runtime
 from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes, normalise_text
 from ishowtts_ros.engine.voices import (
     Reference,
@@ -39,7 +40,6 @@ from ishowtts_ros.engine.voices import (
 LOG = logging.getLogger(__name__)
 SHORT_CHUNK_BYTES = 10
 SHORT_CHUNK_SPEED = 0.3  # upstream slows chunks under 10 bytes down, or they come out rushed
-DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
 @dataclass
@@ -84,26 +84,6 @@ class ChunkPlan:
     ref_frames: int
 
 
-def resolve_device(device: str) -> torch.device:
-    """``auto`` picks CUDA when present; asking for CUDA without it is an error."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise EngineError(
-            "device is 'cuda' but torch sees no CUDA device (use device: auto or cpu)"
-        )
-    return torch.device(device)
-
-
-def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
-    """``auto`` is fp16 on CUDA with tensor cores (compute capability >= 7), else fp32."""
-    if dtype != "auto":
-        return DTYPES[dtype]
-    if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] >= 7:
-        return torch.float16
-    return torch.float32
-
-
 class Engine:
     """F5-TTS + Vocos behind a text-in, audio-out interface."""
 
@@ -111,7 +91,7 @@ class Engine:
         self,
         config: EngineConfig,
         cfm,
-        vocoder,
+        runtime: Runtime,
         vocab: Dict[str, int],
         mel_spec: dict,
         device: torch.device,
@@ -119,7 +99,7 @@ class Engine:
     ):
         self.config = config
         self.cfm = cfm
-        self.vocoder = vocoder
+        self.runtime = runtime
         self.vocab = vocab
         self.device = device
         self.dtype = dtype
@@ -145,7 +125,8 @@ class Engine:
         loading.load_weights(cfm, ckpt)
         cfm = cfm.to(device=device, dtype=dtype).eval()
         vocoder = loading.load_vocos(*vocoder_files).to(device)
-        engine = cls(config, cfm, vocoder, vocab, spec.mel, device, dtype)
+        runtime = build_runtime(config, cfm, vocoder, device, dtype)
+        engine = cls(config, cfm, runtime, vocab, spec.mel, device, dtype)
         for voice in voice_specs:
             try:
                 engine.add_voice(voice)
@@ -153,13 +134,18 @@ class Engine:
                 engine.voice_errors[voice.id] = str(exc)
                 LOG.error("voice %r unusable: %s", voice.id, exc)
         LOG.info(
-            "engine ready: %s on %s/%s, voices %s",
+            "engine ready: %s on %s/%s, compile %s, voices %s",
             spec.name,
             device,
-            str(dtype).replace("torch.", ""),
+            engine.dtype_name,
+            runtime.compile_mode or "none",
             ", ".join(engine.voices) or "none",
         )
         return engine
+
+    @property
+    def dtype_name(self) -> str:
+        return str(self.dtype).replace("torch.", "")
 
     @property
     def default_voice(self) -> Optional[str]:
@@ -279,26 +265,25 @@ class Engine:
 
     def _generate(self, voice: Voice, plan: ChunkPlan, seed: int, cancel) -> np.ndarray:
         """One model call: the chunk's wave, without the reference part."""
-        ids = [self.vocab.get(token, 0) for token in plan.tokens]
-        text = torch.tensor([ids], dtype=torch.long, device=self.device)
-        mel = sample_mel(
-            self.cfm.transformer,
-            voice.mel,
-            text,
-            plan.duration,
-            nfe_step=self.config.nfe_step,
-            cfg_strength=self.config.cfg_strength,
-            sway_sampling_coef=self.config.sway_sampling_coef,
-            seed=seed,
-            cancel=cancel,
-        )
-        generated = mel[:, plan.ref_frames :, :].float().permute(0, 2, 1)
-        with torch.inference_mode():
-            wave = self.vocoder.decode(generated)[0]
-        source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
-        if source_rms < target_rms:  # give the voice back its own loudness
-            wave = wave * (source_rms / target_rms)
-        return wave.float().cpu().numpy()
+        config, io = self.config, self.runtime.io
+        with io.stream_context():
+            text = io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
+            mel = self.runtime.sampler.sample(
+                voice.mel,
+                text,
+                plan.duration,
+                nfe_step=config.nfe_step,
+                cfg_strength=config.cfg_strength,
+                sway_sampling_coef=config.sway_sampling_coef,
+                seed=seed,
+                cfg_steps=config.cfg_steps,
+                cancel=cancel,
+            )
+            wave = self.runtime.decoder(mel[:, plan.ref_frames :, :].permute(0, 2, 1))[0]
+            source_rms, target_rms = voice.reference.source_rms, config.target_rms
+            if source_rms < target_rms:  # give the voice back its own loudness
+                wave = wave * (source_rms / target_rms)
+            return io.to_numpy(wave)
 
 
 def prepare_ref_text(ref_text: str) -> str:
