@@ -30,6 +30,7 @@ setup(
         "console_scripts": [
             "ishowtts-say = ishowtts_ros.cli.say:main",
             "ishowtts-make-test-model = ishowtts_ros.cli.make_test_model:main",
+            "ishowtts-bench = ishowtts_ros.bench.cli:main",
         ],
     },
 )

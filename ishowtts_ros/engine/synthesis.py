@@ -110,6 +110,8 @@ class Engine:
         )
         self.voices: Dict[str, Voice] = {}
         self.voice_errors: Dict[str, str] = {}
+        self.phase_times: Optional[Dict[str, float]] = None
+        """Seconds per phase (transformer, vocoder) accumulate here when set to a dict."""
 
     @classmethod
     def load(cls, config: EngineConfig) -> "Engine":
@@ -268,6 +270,7 @@ class Engine:
         config, io = self.config, self.runtime.io
         with io.stream_context():
             text = io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
+            started = time.perf_counter()
             mel = self.runtime.sampler.sample(
                 voice.mel,
                 text,
@@ -279,11 +282,22 @@ class Engine:
                 cfg_steps=config.cfg_steps,
                 cancel=cancel,
             )
+            started = self._record_phase("transformer", started)
             wave = self.runtime.decoder(mel[:, plan.ref_frames :, :].permute(0, 2, 1))[0]
+            self._record_phase("vocoder", started)
             source_rms, target_rms = voice.reference.source_rms, config.target_rms
             if source_rms < target_rms:  # give the voice back its own loudness
                 wave = wave * (source_rms / target_rms)
             return io.to_numpy(wave)
+
+    def _record_phase(self, phase: str, started: float) -> float:
+        if self.phase_times is None:
+            return started
+        if self.runtime.io.stream is not None:
+            self.runtime.io.stream.synchronize()
+        now = time.perf_counter()
+        self.phase_times[phase] = self.phase_times.get(phase, 0.0) + now - started
+        return now
 
 
 def prepare_ref_text(ref_text: str) -> str:

@@ -126,6 +126,7 @@ def write_test_model(
     vocoder_dim: int = 32,
     vocoder_layers: int = 1,
     seed: int = 0,
+    write_pt: bool = True,
     name: str = "ishowtts_test",
 ) -> dict:
     """Write a complete model folder and return the paths of what was written.
@@ -166,16 +167,17 @@ def write_test_model(
         randomise_zero_weights(cfm, generator)
         ema = {f"ema_model.{k}": v.contiguous() for k, v in cfm.state_dict().items()}
         save_file(ema, paths["safetensors"])
-        torch.save(
-            {
-                "ema_model_state_dict": {
-                    "initted": torch.tensor(True),
-                    "step": torch.tensor(0),
-                    **ema,
-                }
-            },
-            paths["pt"],
-        )
+        if write_pt:
+            torch.save(
+                {
+                    "ema_model_state_dict": {
+                        "initted": torch.tensor(True),
+                        "step": torch.tensor(0),
+                        **ema,
+                    }
+                },
+                paths["pt"],
+            )
 
         from vocos import Vocos
 
