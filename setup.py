@@ -31,6 +31,7 @@ setup(
             "ishowtts-say = ishowtts_ros.cli.say:main",
             "ishowtts-make-test-model = ishowtts_ros.cli.make_test_model:main",
             "ishowtts-bench = ishowtts_ros.bench.cli:main",
+            "tts_node = ishowtts_ros.nodes.tts_node:main",
         ],
     },
 )

@@ -1,0 +1,319 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""``tts_node``: speaks text from ROS 2 topics, streams the audio, reports its health.
+
+Thin: parameters map onto :class:`EngineConfig` and :class:`SpeechSettings`; the queue,
+worker and diagnostics live in :mod:`ishowtts_ros.speech`, synthesis in the engine.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from typing import List, Optional
+
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from rcl_interfaces.msg import (
+    FloatingPointRange,
+    IntegerRange,
+    ParameterDescriptor,
+    SetParametersResult,
+)
+from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
+from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
+from rclpy.node import Node
+from rclpy.parameter import Parameter
+from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
+from std_msgs.msg import Bool, String
+from std_srvs.srv import Trigger
+
+from ishowtts_ros.engine.config import EngineConfig
+from ishowtts_ros.engine.voices import load_voice_registry
+from ishowtts_ros.speech.diagnostics import speech_status
+from ishowtts_ros.speech.queue import TextQueue, Utterance
+from ishowtts_ros.speech.settings import SpeechSettings, parameter_specs, split_parameters
+from ishowtts_ros.speech.speaker import Speaker
+from ishowtts_ros.speech.stats import SpeechStats
+from ishowtts_ros.speech.text_limits import limit_text
+
+LATCHED = QoSProfile(
+    depth=1, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
+)
+# KEEP_ALL: a flood is slowed down at the sender rather than lost unseen in DDS.
+TEXT_QOS = QoSProfile(
+    depth=100, history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE
+)
+AUDIO_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
+STATUS_NAME = "tts_node: speech"
+SAMPLE_RATE = 24000
+
+
+class AudioPublisherSink:
+    """Publishes chunks as audio_common_msgs/AudioDataStamped, stamped with their start."""
+
+    def __init__(self, node: Node, messages):
+        self.node = node
+        self.messages = messages
+        self.publisher = node.create_publisher(messages.AudioDataStamped, "tts/audio", AUDIO_QOS)
+        self._start_ns = 0
+        self._offset = 0
+
+    def begin(self, utterance: Utterance) -> None:
+        self._start_ns, self._offset = self.node.get_clock().now().nanoseconds, 0
+
+    def write(self, samples, sample_rate: int) -> None:
+        from ishowtts_ros.audio.wav import to_pcm16
+
+        msg = self.messages.AudioDataStamped()
+        stamp_ns = self._start_ns + self._offset * 1_000_000_000 // sample_rate
+        msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp_ns, 1_000_000_000)
+        msg.header.frame_id = "tts"
+        msg.audio.data = to_pcm16(samples)
+        self.publisher.publish(msg)
+        self._offset += len(samples)
+
+    def drain(self, timeout: float) -> bool:
+        return True
+
+    def stop(self) -> None:
+        pass
+
+
+class TtsNode(Node):
+    def __init__(self, **node_options):
+        super().__init__("tts_node", **node_options)
+        # Texts are taken one at a time, in order; tts/stop and diagnostics have a group of
+        # their own, so they are served while texts flood in.
+        self.text_callbacks = MutuallyExclusiveCallbackGroup()
+        self.callbacks = MutuallyExclusiveCallbackGroup()
+        values = self._declare_parameters()
+        engine_values, speech_values = split_parameters(values)
+        self.settings = SpeechSettings(**speech_values)
+        self.engine_config = EngineConfig.from_dict(engine_values)
+        self.stats = SpeechStats()
+        self.queue = TextQueue(self.settings.max_queue, self.settings.queue_policy)
+        self.hardware_id = socket.gethostname()
+        self.speaking_pub = self.create_publisher(Bool, "tts/speaking", LATCHED)
+        self.speaking_pub.publish(Bool(data=False))
+        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
+        self.speaker = Speaker(
+            self.queue,
+            self.stats,
+            self._make_sinks(),
+            self._publish_speaking,
+            lambda: self.settings.volume,
+        )
+        self._subscribe_text_topics()
+        self.create_service(Trigger, "tts/stop", self._on_stop, callback_group=self.callbacks)
+        self.create_timer(1.0, self._publish_diagnostics, callback_group=self.callbacks)
+        self.add_on_set_parameters_callback(self._on_set_parameters)
+        self.engine = None
+        threading.Thread(target=self._load_engine, name="engine-load", daemon=True).start()
+        self.speaker.start()
+
+    # -- set-up ---------------------------------------------------------------------------
+
+    def _declare_parameters(self) -> dict:
+        values = {}
+        for spec in parameter_specs():
+            descriptor = ParameterDescriptor(
+                description=spec.description, read_only=spec.read_only
+            )
+            if spec.range is not None:
+                low, high = spec.range
+                if isinstance(spec.default, int):
+                    descriptor.integer_range = [
+                        IntegerRange(from_value=int(low), to_value=int(high), step=1)
+                    ]
+                else:
+                    descriptor.floating_point_range = [
+                        FloatingPointRange(from_value=float(low), to_value=float(high))
+                    ]
+            default = spec.default
+            if isinstance(default, list) and not default:
+                default = Parameter.Type.STRING_ARRAY  # an empty list has no type of its own
+            self.declare_parameter(spec.name, default, descriptor)
+            try:
+                values[spec.name] = self.get_parameter(spec.name).value
+            except rclpy.exceptions.ParameterUninitializedException:
+                values[spec.name] = spec.default
+        return values
+
+    def _make_sinks(self) -> list:
+        sinks = []
+        if self.settings.publish_audio:
+            try:
+                import audio_common_msgs.msg as messages
+            except ImportError as exc:
+                self._output_problem(
+                    "publish_error", f"cannot publish tts/audio: audio_common_msgs missing ({exc})"
+                )
+            else:
+                sinks.append(AudioPublisherSink(self, messages))
+                info = self.create_publisher(messages.AudioInfo, "tts/audio_info", LATCHED)
+                info.publish(
+                    messages.AudioInfo(
+                        channels=1,
+                        sample_rate=SAMPLE_RATE,
+                        sample_format="S16LE",
+                        bitrate=16 * SAMPLE_RATE,
+                        coding_format="wave",
+                    )
+                )
+        if self.settings.play_audio:
+            from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
+
+            try:
+                sinks.append(LocalPlayer(self.settings.audio_device, SAMPLE_RATE))
+            except PlaybackUnavailable as exc:
+                self._output_problem("playback_error", f"no local playback: {exc}")
+        return sinks
+
+    def _output_problem(self, field: str, message: str) -> None:
+        self.get_logger().warning(message)  # once: the diagnostics repeat it
+        setattr(self.stats, field, message)
+
+    def _subscribe_text_topics(self) -> None:
+        self._subscribe("tts/text", None)
+        try:
+            voice_ids = [v.id for v in load_voice_registry(self.engine_config.voices_file)]
+        except (OSError, ValueError) as exc:
+            self.get_logger().error(f"voices file unusable, only tts/text is served: {exc}")
+            voice_ids = []
+        for voice_id in voice_ids:
+            self._subscribe(f"tts/text/{voice_id}", voice_id)
+        for topic in self.settings.text_topics:
+            self._subscribe(topic, None)
+
+    def _subscribe(self, topic: str, voice: Optional[str]) -> None:
+        self.create_subscription(
+            String,
+            topic,
+            lambda msg: self._on_text(msg, voice, topic),
+            TEXT_QOS,
+            callback_group=self.text_callbacks,
+        )
+
+    def _load_engine(self) -> None:
+        from ishowtts_ros.engine import Engine
+
+        try:
+            engine = Engine.load(self.engine_config)
+        except Exception as exc:  # the node stays up and reports the cause
+            self.get_logger().error(f"engine failed to load: {exc}")
+            with self.stats.lock:
+                self.stats.engine_state, self.stats.engine_error = "failed", str(exc)
+            return
+        self.engine = engine  # engine.config is self.engine_config: runtime sets reach it
+        self.speaker.engine = engine
+        with self.stats.lock:
+            self.stats.engine_state = "ready"
+        self.get_logger().info(f"ready: voices {', '.join(engine.voices)}")
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def _on_text(self, msg: String, voice: Optional[str], topic: str) -> None:
+        text = msg.data
+        if not text.strip():
+            self.get_logger().debug(f"ignored an empty text on {topic}")
+            self.stats.count("ignored")
+            return
+        text, cut = limit_text(text, self.settings.max_chars)
+        if cut:
+            self.get_logger().warning(
+                f"text on {topic} over max_chars={self.settings.max_chars}: cut to {len(text)}"
+            )
+        if self.settings.queue_policy == "interrupt":
+            self.speaker.stop_current()
+        item = Utterance(text, voice or self.settings.voice or None, topic)
+        for dropped, reason in self.queue.put(item):
+            self.get_logger().warning(f"dropped {dropped.text[:40]!r}: {reason}")
+            self.stats.count("dropped", error=reason)
+
+    def _on_stop(self, request, response):
+        cleared = self.queue.clear()
+        self.speaker.stop_current()
+        if cleared:
+            self.stats.count("dropped", len(cleared), error="cleared by tts/stop")
+        response.success = True
+        response.message = f"stopped; cleared {len(cleared)} queued texts"
+        return response
+
+    def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
+        changes = {p.name: p.value for p in parameters}
+        engine_changes, speech_changes = split_parameters(changes)
+        try:
+            self.engine_config.replace(**engine_changes)  # validates
+            settings = self.settings.replace(**speech_changes)
+        except (TypeError, ValueError) as exc:
+            return SetParametersResult(successful=False, reason=str(exc))
+        voice = speech_changes.get("voice")
+        if voice and self.engine is not None and voice not in self.engine.voices:
+            return SetParametersResult(
+                successful=False,
+                reason=f"unknown voice {voice!r} (known: {', '.join(self.engine.voices)})",
+            )
+        for key, value in engine_changes.items():  # the engine holds this very object
+            setattr(self.engine_config, key, value)
+        self.settings = settings
+        for dropped, reason in self.queue.configure(settings.max_queue, settings.queue_policy):
+            self.get_logger().warning(f"dropped {dropped.text[:40]!r}: {reason}")
+            self.stats.count("dropped", error=reason)
+        return SetParametersResult(successful=True)
+
+    def _publish_speaking(self, speaking: bool) -> None:
+        self.speaking_pub.publish(Bool(data=speaking))
+
+    def _publish_diagnostics(self) -> None:
+        engine = self.engine
+        info = {"nfe_step": str(self.engine_config.nfe_step)}
+        if engine is not None:
+            info.update(
+                device=str(engine.device),
+                dtype=engine.dtype_name,
+                compile=engine.runtime.compile_mode or "none",
+            )
+        report = speech_status(
+            self.stats, len(self.queue), self.settings.max_queue, self.settings.rtf_warn, info
+        )
+        status = DiagnosticStatus(
+            level=bytes([report.level]),
+            name=STATUS_NAME,
+            message=report.message,
+            hardware_id=self.hardware_id,
+            values=[KeyValue(key=k, value=v) for k, v in report.values],
+        )
+        array = DiagnosticArray(status=[status])
+        array.header.stamp = self.get_clock().now().to_msg()
+        self.diagnostics_pub.publish(array)
+
+    def close(self) -> None:
+        self.speaker.close()
+        for sink in self.speaker.sinks:
+            if hasattr(sink, "close"):
+                sink.close()
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    node = None
+    try:
+        node = TtsNode()
+        executor = MultiThreadedExecutor(num_threads=2)
+        executor.add_node(node)
+        executor.spin()
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        if node is not None:
+            node.close()
+            node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

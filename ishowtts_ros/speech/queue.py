@@ -1,0 +1,88 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""A bounded queue of texts to speak, with the policies a robot may want when it fills."""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Deque, List, Optional, Tuple
+
+POLICIES = ("queue", "interrupt", "drop_new", "drop_oldest")
+
+
+@dataclass
+class Utterance:
+    """One accepted text, in a voice (None = the current default)."""
+
+    text: str
+    voice: Optional[str] = None
+    source: str = ""
+    received: float = field(default_factory=time.monotonic)
+
+
+class TextQueue:
+    """FIFO of at most ``max_size`` utterances.
+
+    When full, ``queue`` and ``drop_new`` refuse the new text, ``drop_oldest`` drops the
+    oldest. ``interrupt`` empties the queue for every new text (the caller also stops
+    what is speaking). ``put`` returns what was dropped, each with its reason, so that
+    nothing disappears silently.
+    """
+
+    def __init__(self, max_size: int = 32, policy: str = "queue"):
+        self._items: Deque[Utterance] = collections.deque()
+        self._cond = threading.Condition()
+        self.configure(max_size, policy)
+
+    def configure(self, max_size: int, policy: str) -> List[Tuple[Utterance, str]]:
+        """Change size and policy; returns what no longer fits (oldest first)."""
+        if policy not in POLICIES:
+            raise ValueError(f"queue_policy must be one of {'/'.join(POLICIES)}, got {policy!r}")
+        if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
+            raise ValueError(f"max_queue must be a positive integer, got {max_size!r}")
+        with self._cond:
+            self.max_size, self.policy = max_size, policy
+            dropped = []
+            while len(self._items) > max_size:
+                dropped.append((self._items.popleft(), f"queue shrunk to {max_size}"))
+            return dropped
+
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self._items)
+
+    def put(self, item: Utterance) -> List[Tuple[Utterance, str]]:
+        """Add a text under the current policy; return the dropped texts with reasons."""
+        with self._cond:
+            dropped: List[Tuple[Utterance, str]] = []
+            if self.policy == "interrupt":
+                dropped = [(old, "interrupted by a newer text") for old in self._items]
+                self._items.clear()
+            elif len(self._items) >= self.max_size:
+                if self.policy == "drop_oldest":
+                    dropped.append(
+                        (self._items.popleft(), f"queue full ({self.max_size}): oldest dropped")
+                    )
+                else:
+                    return [(item, f"queue full ({self.max_size}): new text dropped")]
+            self._items.append(item)
+            self._cond.notify()
+            return dropped
+
+    def get(self, timeout: float) -> Optional[Utterance]:
+        """Take the oldest text, waiting at most ``timeout`` seconds."""
+        with self._cond:
+            if not self._items:
+                self._cond.wait(timeout)
+            return self._items.popleft() if self._items else None
+
+    def clear(self) -> List[Utterance]:
+        """Remove and return every queued text."""
+        with self._cond:
+            items = list(self._items)
+            self._items.clear()
+            return items

@@ -1,0 +1,140 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""The worker that speaks queued texts: synthesis streamed to the audio outputs.
+
+Outputs ("sinks") get each chunk as soon as it exists: local playback runs in a thread
+of its own, so synthesis of the next chunk overlaps playback of this one. Every text
+ends as spoken, dropped (with a reason) or failed (with the error), in the statistics.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable, List, Optional, Protocol
+
+import numpy as np
+
+from ishowtts_ros.speech.queue import TextQueue, Utterance
+from ishowtts_ros.speech.stats import SpeechStats
+
+LOG = logging.getLogger(__name__)
+POLL_S = 0.05
+DRAIN_TIMEOUT_S = 600.0
+
+
+class Sink(Protocol):
+    """An audio output."""
+
+    def begin(self, utterance: Utterance) -> None: ...
+
+    def write(self, samples: np.ndarray, sample_rate: int) -> None: ...
+
+    def drain(self, timeout: float) -> bool: ...
+
+    def stop(self) -> None: ...
+
+
+class Speaker:
+    """Takes texts from the queue and speaks them, one at a time, until closed."""
+
+    def __init__(
+        self,
+        queue: TextQueue,
+        stats: SpeechStats,
+        sinks: List[Sink],
+        on_speaking: Callable[[bool], None],
+        volume: Callable[[], float],
+    ):
+        self.queue = queue
+        self.stats = stats
+        self.sinks = sinks
+        self.on_speaking = on_speaking
+        self.volume = volume
+        self.engine = None  # set once loaded; texts wait in the queue until then
+        self._cancel = threading.Event()
+        self._closed = threading.Event()
+        self._speaking = False
+        self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop_current(self) -> None:
+        """Cancel the utterance being synthesized and silence every output."""
+        self._cancel.set()
+        for sink in self.sinks:
+            sink.stop()
+
+    def close(self, timeout: float = 2.0) -> None:
+        self._closed.set()
+        self.stop_current()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._closed.is_set():
+            if self.stats.engine_state == "loading":
+                time.sleep(POLL_S)
+                continue
+            item = self.queue.get(timeout=POLL_S)
+            if item is None:
+                self._set_speaking(False)
+                continue
+            if self.stats.engine_state == "failed":
+                self._drop(item, f"engine not loaded: {self.stats.engine_error}")
+                continue
+            self._cancel.clear()
+            self._speak(item)
+            if len(self.queue) == 0:
+                for sink in self.sinks:
+                    sink.drain(DRAIN_TIMEOUT_S)
+                if len(self.queue) == 0:
+                    self._set_speaking(False)
+
+    def _speak(self, item: Utterance) -> None:
+        from ishowtts_ros.engine.errors import SynthesisCancelled, TextError
+
+        started = time.monotonic()
+        first_audio: Optional[float] = None
+        synthesis_s = audio_s = 0.0
+        try:
+            for sink in self.sinks:
+                sink.begin(item)
+            for chunk in self.engine.synthesize_stream(item.text, item.voice, cancel=self._cancel):
+                if self._cancel.is_set():
+                    raise SynthesisCancelled("stopped")
+                if first_audio is None:
+                    first_audio = time.monotonic() - started
+                    self._set_speaking(True)
+                samples = chunk.samples * self.volume()
+                for sink in self.sinks:
+                    sink.write(samples, chunk.sample_rate)
+                synthesis_s += chunk.synthesis_s
+                audio_s += chunk.seconds
+        except SynthesisCancelled:
+            LOG.info("stopped speaking %r", _preview(item.text))
+            self.stats.count("dropped", error="stopped while speaking")
+            return
+        except TextError as exc:
+            self._drop(item, str(exc))
+            return
+        except Exception as exc:  # one bad text must not end the service
+            LOG.error("synthesis failed for %r: %s", _preview(item.text), exc)
+            self.stats.count("failed", error=f"{type(exc).__name__}: {exc}")
+            return
+        self.stats.record_utterance(synthesis_s / audio_s if audio_s else 0.0, first_audio or 0.0)
+
+    def _drop(self, item: Utterance, reason: str) -> None:
+        LOG.warning("dropped %r: %s", _preview(item.text), reason)
+        self.stats.count("dropped", error=reason)
+
+    def _set_speaking(self, speaking: bool) -> None:
+        if speaking != self._speaking:
+            self._speaking = speaking
+            self.on_speaking(speaking)
+
+
+def _preview(text: str, length: int = 40) -> str:
+    return text if len(text) <= length else text[:length] + "…"

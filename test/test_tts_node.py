@@ -1,0 +1,248 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""tts_node over real rclpy on loopback, with the small random model and no sound card."""
+
+import threading
+import time
+
+import pytest
+from rclpy.parameter import Parameter
+
+from ros_harness import LATCHED, RosHarness, wait_for
+
+# audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
+from audio_common_msgs.msg import AudioDataStamped, AudioInfo
+from diagnostic_msgs.msg import DiagnosticArray
+from rcl_interfaces.srv import SetParameters
+from std_msgs.msg import Bool, String
+from std_srvs.srv import Trigger
+
+from ishowtts_ros.nodes.tts_node import STATUS_NAME, TtsNode
+
+PARAGRAPH = (
+    "The package has arrived at the front desk. Please collect it before five o'clock "
+    "today. If you need help carrying it, ask the robot at the entrance."
+)
+LONG = " ".join(["This sentence keeps the robot talking for a while."] * 6)
+
+
+@pytest.fixture
+def ros():
+    harness = RosHarness()
+    yield harness
+    harness.close()
+
+
+def start_node(ros, test_model, **params):
+    overrides = {
+        "play_audio": False,
+        "ckpt_file": test_model["safetensors"],
+        "model": test_model["model"],
+        "vocab_file": test_model["vocab"],
+        "vocoder_dir": test_model["vocoder"],
+        "voices_file": test_model["voices"],
+        "device": "cpu",
+        "dtype": "fp32",
+        "allow_download": False,
+        **params,
+    }
+    node = ros.add(
+        TtsNode(
+            context=ros.context,
+            parameter_overrides=[Parameter(k, value=v) for k, v in overrides.items()],
+        )
+    )
+    assert wait_for(lambda: node.stats.engine_state != "loading", 60.0)
+    return node
+
+
+def statuses(collector):
+    return [s for msg in list(collector.messages) for s in msg.status if s.name == STATUS_NAME]
+
+
+def values(status):
+    return {kv.key: kv.value for kv in status.values}
+
+
+def test_speaks_streamed_chunks_of_the_planned_length(ros, test_model):
+    node = start_node(ros, test_model, nfe_step=32)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    info = ros.subscribe(AudioInfo, "tts/audio_info", LATCHED)
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    ros.publisher(String, "tts/text").publish(String(data=PARAGRAPH))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0)
+    assert wait_for(lambda: len(speaking) >= 3 and not speaking.messages[-1].data, 10.0)
+    assert [m.data for m in speaking.messages][-2:] == [True, False]
+
+    expected = node.engine.estimate_seconds(PARAGRAPH)
+    total = sum(len(m.audio.data) for m in audio.messages) / 2 / 24000
+    assert total == pytest.approx(expected, abs=1e-6)
+    assert len(audio) == len(node.engine.plan(PARAGRAPH)) >= 2
+    # the first chunk was out while later ones were still being synthesized
+    assert audio.times[0] < audio.times[-1] - 0.05
+    stamps = [m.header.stamp.sec + m.header.stamp.nanosec * 1e-9 for m in audio.messages]
+    offsets = [s - stamps[0] for s in stamps]
+    starts, position = [], 0
+    for message in audio.messages:
+        starts.append(position / 24000)
+        position += len(message.audio.data) // 2
+    assert offsets == pytest.approx(starts, abs=1e-6)
+    assert wait_for(lambda: len(info) == 1, 5.0)
+    assert (info.messages[0].sample_rate, info.messages[0].sample_format) == (24000, "S16LE")
+
+
+def test_stop_mid_utterance_clears_the_queue(ros, test_model):
+    node = start_node(ros, test_model, nfe_step=64)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text")
+    for _ in range(3):
+        publisher.publish(String(data=LONG))
+    assert wait_for(lambda: len(audio) >= 1, 60.0)
+    started = time.monotonic()
+    response = ros.call(Trigger, "tts/stop", Trigger.Request())
+    answered = time.monotonic() - started
+    print(f"tts/stop answered in {answered * 1000:.1f} ms")
+    assert response.success and response.message == "stopped; cleared 2 queued texts"
+    time.sleep(0.5)
+    count = len(audio)
+    time.sleep(1.0)
+    assert len(audio) == count, "audio kept coming after tts/stop"
+    assert node.stats.spoken == 0 and node.stats.dropped == 3
+
+
+@pytest.mark.parametrize("policy", ["drop_new", "drop_oldest"])
+def test_flood_of_200_with_max_queue_8(ros, test_model, policy):
+    node = start_node(ros, test_model, nfe_step=64, max_queue=8, queue_policy=policy)
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    publisher = ros.publisher(String, "tts/text")
+    publisher.publish(String(data=LONG * 2))  # keeps the worker busy during the flood
+    assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
+    for index in range(200):
+        publisher.publish(String(data=f"Flood message number {index}."))
+    assert wait_for(lambda: node.stats.dropped + len(node.queue) == 200, 10.0)
+    assert node.stats.dropped == 192 and node.stats.spoken == 0
+    kept = [item.text for item in node.queue._items]
+    first_kept = 0 if policy == "drop_new" else 192
+    assert kept == [f"Flood message number {i}." for i in range(first_kept, first_kept + 8)]
+    assert wait_for(lambda: values(statuses(diagnostics)[-1])["dropped"] == "192", 5.0)
+    assert statuses(diagnostics)[-1].level == b"\x01"  # queue more than 80 % full
+
+    # tts/stop is answered while a second flood comes in
+    answers = []
+    stopper = threading.Thread(
+        target=lambda: answers.append(ros.call(Trigger, "tts/stop", Trigger.Request()))
+    )
+    for index in range(200):
+        publisher.publish(String(data=f"Second flood {index}."))
+        if index == 20:
+            stopper.start()
+    stopper.join(10.0)
+    assert answers and answers[0].success and "cleared" in answers[0].message
+
+
+def test_interrupt_stops_the_current_text(ros, test_model):
+    node = start_node(ros, test_model, nfe_step=64, queue_policy="interrupt")
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    publisher = ros.publisher(String, "tts/text")
+    publisher.publish(String(data=LONG))
+    assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
+    publisher.publish(String(data="Stop, new orders."))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0)
+    assert node.stats.dropped == 1 and node.stats.last_error == "stopped while speaking"
+
+
+def test_queue_policy_speaks_everything_in_order(ros, test_model):
+    node = start_node(ros, test_model)
+    publisher = ros.publisher(String, "tts/text")
+    for text in ("One.", "Two is here.", "Three is the last one."):
+        publisher.publish(String(data=text))
+    assert wait_for(lambda: node.stats.spoken == 3, 60.0)
+    assert node.stats.dropped == 0
+
+
+def test_hostile_texts_leave_the_node_speaking(ros, test_model):
+    node = start_node(ros, test_model, max_chars=300)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text/test")
+    hostile = [
+        "",
+        "   \n\t ",
+        "x" * 100_000,
+        "Ctrl\x00\x07\x1b[2J chars.",
+        "🤖🔥💥",
+        "?!...;;",
+        "Mixed Ελληνικά, 中文 and English.",
+        "/etc/passwd",
+        "../../root/.ssh/id_rsa",
+    ]
+    for text in hostile:
+        publisher.publish(String(data=text))
+    publisher.publish(String(data="I am still here."))
+    assert wait_for(
+        lambda: (
+            node.stats.spoken + node.stats.dropped + node.stats.failed + node.stats.ignored
+            == len(hostile) + 1
+        ),
+        120.0,
+    )
+    assert node.stats.ignored == 2 and node.stats.failed == 0
+    assert node.stats.dropped == 2  # the emoji-only and punctuation-only texts
+    assert node.stats.spoken == len(hostile) - 4 + 1
+    assert len(audio) > 0
+
+
+def test_parameters_reject_bad_values_and_apply_good_ones(ros, test_model):
+    node = start_node(ros, test_model)
+    request = SetParameters.Request()
+
+    def set_param(name, value):
+        request.parameters = [Parameter(name, value=value).to_parameter_msg()]
+        return ros.call(SetParameters, "tts_node/set_parameters", request).results[0]
+
+    assert not set_param("nfe_step", 0).successful
+    result = set_param("queue_policy", "shout")
+    assert not result.successful and "'shout'" in result.reason
+    assert not set_param("ckpt_file", "/tmp/other.safetensors").successful  # read-only
+    assert not set_param("speed", 9.0).successful
+    result = set_param("voice", "nobody")
+    assert not result.successful and "nobody" in result.reason
+    assert set_param("nfe_step", 16).successful and node.engine.config.nfe_step == 16
+    assert set_param("max_queue", 4).successful and node.queue.max_size == 4
+
+
+def test_diagnostics_ok_then_warn_when_slow(ros, test_model):
+    node = start_node(ros, test_model, rtf_warn=1e-6)
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    assert wait_for(lambda: statuses(diagnostics), 5.0)
+    first = statuses(diagnostics)[-1]
+    assert first.level == b"\x00" and first.message == "ready"
+    assert values(first)["device"] == "cpu" and values(first)["nfe_step"] == "7"
+    ros.publisher(String, "tts/text").publish(String(data="Measure me."))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0)
+    assert wait_for(lambda: statuses(diagnostics)[-1].level == b"\x01", 5.0)
+    assert statuses(diagnostics)[-1].message.startswith("slow: mean RTF")
+
+
+def test_missing_checkpoint_gives_an_error_diagnostic_and_keeps_running(ros, test_model, tmp_path):
+    missing = str(tmp_path / "gone.safetensors")
+    node = start_node(ros, test_model, ckpt_file=missing)
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    assert wait_for(lambda: statuses(diagnostics), 5.0)
+    status = statuses(diagnostics)[-1]
+    assert status.level == b"\x02" and missing in status.message
+    ros.publisher(String, "tts/text").publish(String(data="Anyone there?"))
+    assert wait_for(lambda: node.stats.dropped == 1, 10.0)
+    assert "engine not loaded" in node.stats.last_error
+
+
+def test_unusable_audio_device_warns_and_publishing_continues(ros, test_model):
+    node = start_node(ros, test_model, play_audio=True, audio_device="no-such-device-xyz")
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    ros.publisher(String, "tts/text").publish(String(data="Publishing still works."))
+    assert wait_for(lambda: node.stats.spoken == 1 and len(audio) > 0, 60.0)
+    assert wait_for(lambda: statuses(diagnostics), 5.0)
+    status = statuses(diagnostics)[-1]
+    assert status.level == b"\x01" and "no local playback" in status.message

@@ -1,0 +1,99 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""tts_node as robots run it: its own process, a params file, a sound device, signals."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from audio_common_msgs.msg import AudioDataStamped
+from std_msgs.msg import Bool, String
+
+from ros_harness import LATCHED, RosHarness, wait_for
+
+NODE = os.path.join(os.path.dirname(sys.executable), "tts_node")
+
+
+@pytest.fixture
+def ros():
+    harness = RosHarness()
+    yield harness
+    harness.close()
+
+
+@pytest.fixture
+def null_sound_card(tmp_path):
+    """ALSA's default device replaced by one that writes every sample it gets to a file."""
+    played = tmp_path / "played.raw"
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
+    )
+    return played, f"/usr/share/alsa/alsa.conf:{config}"
+
+
+def start(test_model, *params, env=None):
+    args = [NODE, "--ros-args", "--params-file", test_model["params"]]
+    for param in params:
+        args += ["-p", param]
+    return subprocess.Popen(
+        args,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop(process, sig, within=3.0):
+    started = time.monotonic()
+    process.send_signal(sig)
+    try:
+        code = process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    elapsed = time.monotonic() - started
+    print(f"exit {code} {elapsed * 1000:.0f} ms after {signal.Signals(sig).name}")
+    return code, elapsed
+
+
+def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
+    played, alsa = null_sound_card
+    process = start(test_model, "play_audio:=true", env={"ALSA_CONFIG_PATH": alsa})
+    try:
+        audio = ros.subscribe(AudioDataStamped, "tts/audio")
+        speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+        publisher = ros.publisher(String, "tts/text")
+        publisher.publish(String(data="Hello from a separate process."))
+        assert wait_for(lambda: len(audio) > 0, 60.0)
+        assert wait_for(
+            lambda: (
+                speaking.messages
+                and speaking.messages[-1].data is False
+                and any(m.data for m in speaking.messages)
+            ),
+            30.0,
+        )
+        seconds = sum(len(m.audio.data) for m in audio.messages) / 2 / 24000
+        # what reached the sound card: float32 mono at the device's rate (24 kHz or resampled)
+        assert played.stat().st_size >= 0.9 * seconds * 24000 * 2
+    finally:
+        code, elapsed = stop(process, signal.SIGINT)
+    assert code == 0 and elapsed < 3.0, process.stdout.read()
+
+
+def test_sigterm_while_speaking_exits_cleanly(ros, test_model):
+    process = start(test_model, "play_audio:=false", "nfe_step:=64")
+    try:
+        speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+        publisher = ros.publisher(String, "tts/text")
+        publisher.publish(String(data=" ".join(["A long sentence to be cut short."] * 20)))
+        assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
+    finally:
+        code, elapsed = stop(process, signal.SIGTERM)
+    assert code == 0 and elapsed < 3.0, process.stdout.read()
