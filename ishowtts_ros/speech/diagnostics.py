@@ -5,20 +5,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional
 
 from ishowtts_ros.speech.stats import SpeechStats
+from ishowtts_ros.status import ERROR, OK, WARN, StatusReport
 
-OK, WARN, ERROR = 0, 1, 2
 QUEUE_WARN_FRACTION = 0.8
-
-
-@dataclass
-class StatusReport:
-    level: int
-    message: str
-    values: List[Tuple[str, str]]
 
 
 def _fmt(value: Optional[float], digits: int = 3) -> str:

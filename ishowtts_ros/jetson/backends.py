@@ -1,0 +1,175 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Ways to change a Jetson's power mode and clocks.
+
+Through jetson-stats' jtop service, or the ``nvpmodel`` and ``jetson_clocks`` executables
+(argument lists, never a shell, with timeouts).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import List, Optional
+
+from ishowtts_ros.jetson.nvpmodel import PowerMode, parse_query
+from ishowtts_ros.jetson.state import GpuState, JetsonStats, MemoryState, PowerRail, ThermalZone
+
+JTOP_SOCKET = "/run/jtop.sock"
+COMMAND_TIMEOUT_S = 20.0
+PERMISSION_HINT = (
+    "changing clocks needs root: run the node as root, or install jetson-stats "
+    "(sudo pip3 install jetson-stats) and add its user to the jtop group "
+    "(sudo usermod -aG jtop $USER), or allow these two commands in sudoers"
+)
+
+
+class ControlError(RuntimeError):
+    """A power mode or clock change failed; the message says what to do."""
+
+
+class CommandBackend:
+    """nvpmodel and jetson_clocks run as executables."""
+
+    name = "commands"
+
+    def __init__(self, nvpmodel_cmd: str = "nvpmodel", jetson_clocks_cmd: str = "jetson_clocks"):
+        self.nvpmodel_cmd = nvpmodel_cmd
+        self.jetson_clocks_cmd = jetson_clocks_cmd
+
+    def power_mode(self) -> Optional[PowerMode]:
+        return parse_query(self._run([self.nvpmodel_cmd, "-q"]))
+
+    def set_power_mode(self, mode: PowerMode) -> None:
+        self._run([self.nvpmodel_cmd, "-m", str(mode.id)])
+
+    def jetson_clocks(self, *flags: str) -> None:
+        """Lock clocks at max (no flags), or ``--store`` / ``--restore`` them."""
+        self._run([self.jetson_clocks_cmd, *flags])
+
+    def _run(self, argv: List[str]) -> str:
+        try:
+            result = subprocess.run(
+                argv,
+                capture_output=True,
+                text=True,
+                timeout=COMMAND_TIMEOUT_S,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise ControlError(
+                f"{argv[0]} not found: install JetPack's tools or set the command path"
+            ) from exc
+        except PermissionError as exc:
+            raise ControlError(f"{argv[0]} not executable: {PERMISSION_HINT}") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise ControlError(
+                f"{' '.join(argv)} did not finish in {COMMAND_TIMEOUT_S:.0f} s"
+            ) from exc
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            hint = f"; {PERMISSION_HINT}" if os.geteuid() != 0 or "ermission" in detail[0] else ""
+            raise ControlError(
+                f"{' '.join(argv)} failed (exit {result.returncode}): {detail[0]}{hint}"
+            )
+        return result.stdout
+
+
+def jtop_available(socket_path: str = JTOP_SOCKET) -> bool:
+    """Tell whether the jtop service's socket exists and the jtop package imports."""
+    if not os.path.exists(socket_path):
+        return False
+    try:
+        import jtop  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class JtopBackend:
+    """jetson-stats' jtop service: works for members of the jtop group, without root."""
+
+    name = "jtop"
+
+    def __init__(self):
+        from jtop import jtop
+
+        self._jetson = jtop()
+        self._jetson.start()
+
+    def power_mode(self) -> Optional[PowerMode]:
+        mode = self._jetson.nvpmodel
+        return (
+            PowerMode(int(getattr(mode, "id", -1)), str(getattr(mode, "name", mode)))
+            if mode
+            else None
+        )
+
+    def set_power_mode(self, mode: PowerMode) -> None:
+        try:
+            self._jetson.nvpmodel = mode.id
+        except Exception as exc:  # jtop raises its own types for refusals
+            raise ControlError(
+                f"jtop refused power mode {mode.name}: {exc}; {PERMISSION_HINT}"
+            ) from exc
+
+    def jetson_clocks(self, *flags: str) -> None:
+        if flags:  # jtop keeps its own stored state; --store/--restore are no-ops here
+            return
+        try:
+            self._jetson.jetson_clocks = True
+        except Exception as exc:
+            raise ControlError(f"jtop refused jetson_clocks: {exc}; {PERMISSION_HINT}") from exc
+
+    def stats(self) -> JetsonStats:
+        j = self._jetson
+        return stats_from_jtop(j.stats, j.gpu, j.temperature, j.power, j.memory, j.board)
+
+    def close(self) -> None:
+        self._jetson.close()
+
+
+def stats_from_jtop(
+    stats: dict,
+    gpu: dict,
+    temperature: dict,
+    power: dict,
+    memory: dict,
+    board: Optional[dict] = None,
+) -> JetsonStats:
+    """Map jetson-stats' documented fields to our dataclasses (frequencies there are kHz)."""
+    result = JetsonStats(power_mode=str(stats.get("nvp model", "")))
+    for name, entry in (gpu or {}).items():
+        freq, status = entry.get("freq", {}), entry.get("status", {})
+        if "cur" in freq and "max" in freq:
+            result.gpu = GpuState(
+                name,
+                int(freq["cur"]) * 1000,
+                int(freq.get("min", 0)) * 1000,
+                int(freq["max"]) * 1000,
+                status.get("load"),
+            )
+            break
+    result.thermal = [
+        ThermalZone(name, float(entry["temp"]))
+        for name, entry in (temperature or {}).items()
+        if entry.get("online", True) and entry.get("temp", -256) > -40
+    ]
+    result.power = [
+        PowerRail(name, float(entry["power"]))
+        for name, entry in (power or {}).get("rail", {}).items()
+        if entry.get("online", True)
+    ]
+    ram, swap = (memory or {}).get("RAM", {}), (memory or {}).get("SWAP", {})
+    result.memory = MemoryState(
+        int(ram.get("tot", 0)),
+        int(ram.get("free", 0)) + int(ram.get("cached", 0)),
+        int(swap.get("tot", 0)),
+        int(swap.get("tot", 0)) - int(swap.get("used", 0)),
+    )
+    hardware = (board or {}).get("hardware", {})
+    result.board = str(hardware.get("Model", ""))
+    result.l4t_release = str(hardware.get("L4T", ""))
+    return result

@@ -1,0 +1,163 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""``jetson_performance_node``: keeps the Jetson at full clocks and shows its health in rqt.
+
+Thin: reading, enforcing and the diagnostics themselves live in :mod:`ishowtts_ros.jetson`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import sys
+from typing import List
+
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from rcl_interfaces.msg import FloatingPointRange, ParameterDescriptor, SetParametersResult
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.parameter import Parameter
+from std_srvs.srv import SetBool
+
+from ishowtts_ros.jetson.backends import CommandBackend, JtopBackend, jtop_available
+from ishowtts_ros.jetson.diagnostics import jetson_statuses
+from ishowtts_ros.jetson.enforce import Enforcer
+from ishowtts_ros.jetson.settings import DESCRIPTIONS, JetsonSettings
+from ishowtts_ros.jetson.sysfs import read_stats
+
+
+class JetsonPerformanceNode(Node):
+    def __init__(self, **node_options):
+        super().__init__("jetson_performance_node", **node_options)
+        self.settings = JetsonSettings(**self._declare_parameters())
+        self.hostname = socket.gethostname()
+        self.enforcer = Enforcer(
+            self._make_backend(),
+            self.settings.sysfs_root,
+            self.settings.nvpmodel_conf,
+            self.settings.power_mode,
+            self.settings.store_and_restore,
+            self.settings.enforce,
+        )
+        self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
+        self.create_service(SetBool, "jetson/set_max_performance", self._on_set_max_performance)
+        self.add_on_set_parameters_callback(self._on_set_parameters)
+        stats = read_stats(self.settings.sysfs_root)
+        self.get_logger().info(
+            f"board {stats.board or 'unknown'}, L4T {stats.l4t_release or 'none'}, "
+            f"backend {self.enforcer.backend.name}"
+        )
+        if stats.is_jetson:
+            self.enforcer.start()
+            self._check()
+        else:
+            self.get_logger().warning("not a Jetson: nothing to enforce")
+        self.check_timer = self.create_timer(self.settings.check_period_s, self._check)
+        self.create_timer(1.0, self._publish_diagnostics)
+
+    def _declare_parameters(self) -> dict:
+        values = {}
+        for item in dataclasses.fields(JetsonSettings):
+            description, read_only, bounds = DESCRIPTIONS[item.name]
+            descriptor = ParameterDescriptor(description=description, read_only=read_only)
+            if bounds:
+                descriptor.floating_point_range = [
+                    FloatingPointRange(from_value=bounds[0], to_value=bounds[1])
+                ]
+            values[item.name] = self.declare_parameter(item.name, item.default, descriptor).value
+        return values
+
+    def _make_backend(self):
+        wanted = self.settings.backend
+        if wanted == "jtop" or (wanted == "auto" and jtop_available()):
+            try:
+                return JtopBackend()
+            except Exception as exc:  # service down or no permission: fall back, and say so
+                self.get_logger().warning(
+                    f"jtop unavailable ({exc}); using nvpmodel/jetson_clocks"
+                )
+        return CommandBackend(self.settings.nvpmodel_cmd, self.settings.jetson_clocks_cmd)
+
+    def _check(self) -> None:
+        stats = read_stats(self.settings.sysfs_root)
+        if stats.is_jetson:
+            self.enforcer.check(stats)
+
+    def _publish_diagnostics(self) -> None:
+        stats = read_stats(self.settings.sysfs_root)
+        reports = jetson_statuses(
+            stats, self.enforcer.state, self.settings.temp_warn_c, self.settings.temp_error_c
+        )
+        hardware_id = stats.board or self.hostname
+        array = DiagnosticArray(
+            status=[
+                DiagnosticStatus(
+                    level=bytes([r.level]),
+                    name=r.name,
+                    message=r.message,
+                    hardware_id=hardware_id,
+                    values=[KeyValue(key=k, value=v) for k, v in r.values],
+                )
+                for r in reports
+            ]
+        )
+        array.header.stamp = self.get_clock().now().to_msg()
+        self.diagnostics_pub.publish(array)
+
+    def _on_set_max_performance(self, request, response):
+        try:
+            response.message = self.enforcer.set_enforcing(request.data)
+        except Exception as exc:
+            response.success, response.message = False, str(exc)
+            return response
+        if request.data:
+            self._check()
+            state = self.enforcer.state
+            response.success = not state.error
+            response.message = state.error or (
+                "; ".join(state.actions) or "already at max performance"
+            )
+        else:
+            response.success = True
+        return response
+
+    def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
+        try:
+            settings = self.settings.replace(**{p.name: p.value for p in parameters})
+        except (TypeError, ValueError) as exc:
+            return SetParametersResult(successful=False, reason=str(exc))
+        if settings.enforce != self.settings.enforce:
+            self.enforcer.set_enforcing(settings.enforce)
+        if settings.check_period_s != self.settings.check_period_s:
+            self.check_timer.cancel()
+            self.check_timer = self.create_timer(settings.check_period_s, self._check)
+        self.settings = settings
+        return SetParametersResult(successful=True)
+
+    def close(self) -> None:
+        self.enforcer.shutdown()
+        close = getattr(self.enforcer.backend, "close", None)
+        if close:
+            close()
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    node = None
+    try:
+        node = JetsonPerformanceNode()
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        if node is not None:
+            node.close()
+            node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""The Jetson layer on fake trees and fake tools: reading, enforcing, diagnostics (no ROS)."""
+
+import os
+
+import pytest
+
+from ishowtts_ros.jetson.backends import CommandBackend, stats_from_jtop
+from ishowtts_ros.jetson.diagnostics import jetson_statuses
+from ishowtts_ros.jetson.enforce import ControlState, Enforcer
+from ishowtts_ros.jetson.nvpmodel import PowerMode, parse_conf, parse_query, target_mode
+from ishowtts_ros.jetson.sysfs import read_stats
+from ishowtts_ros.status import ERROR, OK, WARN
+from jetson_fakes import commands, make_tools, make_tree, write
+
+pytestmark = pytest.mark.no_torch
+
+
+def by_name(reports):
+    return {r.name.split(": ")[1]: r for r in reports}
+
+
+def enforcer_for(tree, tmp_path, **options):
+    tools = make_tools(tree, tmp_path / "bin")
+    backend = CommandBackend(tools["nvpmodel"], tools["jetson_clocks"])
+    return Enforcer(backend, tree["root"], "/etc/nvpmodel.conf", **options)
+
+
+def test_reads_an_orin(tmp_path):
+    tree = make_tree(tmp_path, "orin")
+    stats = read_stats(tree["root"])
+    assert stats.board == "NVIDIA Jetson AGX Orin Developer Kit" and stats.l4t_release == "36.4.0"
+    assert stats.gpu.name == "17000000.ga10b"  # the whole GPU, not the gpu-gpc-0 node
+    assert (stats.gpu.cur_hz, stats.gpu.max_hz, stats.gpu.load_percent) == (
+        306000000,
+        1300500000,
+        42.1,
+    )
+    assert [c.online for c in stats.cpus] == [True, True, True, False]
+    assert [z.name for z in stats.thermal] == ["cpu-thermal", "gpu-thermal", "tj-thermal"]
+    assert [(r.name, r.milliwatts) for r in stats.power] == [
+        ("VDD_GPU_SOC", 6000.0),
+        ("VDD_CPU_CV", 2000.0),
+    ]
+    assert stats.memory.ram_used_percent == pytest.approx(25.0)
+    assert stats.fan_percent == pytest.approx(50.2, abs=0.1)
+
+
+def test_reads_a_xavier(tmp_path):
+    stats = read_stats(make_tree(tmp_path, "xavier", throttled=False)["root"])
+    assert (
+        stats.gpu.name == "17000000.gv11b" and stats.gpu.at_max and stats.l4t_release == "35.5.0"
+    )
+
+
+def test_not_a_jetson_gives_one_warning(tmp_path):
+    write(str(tmp_path), "proc/meminfo", "MemTotal: 1000 kB\n")
+    stats = read_stats(str(tmp_path))
+    assert not stats.is_jetson
+    [report] = jetson_statuses(stats, ControlState("commands", True), 80, 95)
+    assert report.level == WARN and report.message == "not a Jetson: nothing to enforce"
+
+
+def test_power_modes_from_conf_and_query():
+    modes = parse_conf("< POWER_MODEL ID=0 NAME=MAXN >\nX\n< POWER_MODEL ID=3 NAME=MODE_50W >\n")
+    assert modes == [PowerMode(0, "MAXN"), PowerMode(3, "MODE_50W")]
+    assert target_mode(modes, "") == PowerMode(0, "MAXN")
+    assert target_mode(modes, "3") == target_mode(modes, "MODE_50W") == PowerMode(3, "MODE_50W")
+    with pytest.raises(ValueError, match="'MODE_7W'"):
+        target_mode(modes, "MODE_7W")
+    assert parse_query("NV Power Mode: MODE_30W\n2\n") == PowerMode(2, "MODE_30W")
+
+
+def test_enforcer_sets_maxn_and_clocks_then_reasserts_after_drift(tmp_path):
+    tree = make_tree(tmp_path, "orin", throttled=True, mode=2)
+    enforcer = enforcer_for(tree, tmp_path)
+    state = enforcer.check(read_stats(tree["root"]))
+    assert not state.error and state.current == PowerMode(0, "MAXN")
+    assert ["nvpmodel", "-m", "0"] in commands(tree) and ["jetson_clocks"] in commands(tree)
+    assert read_stats(tree["root"]).gpu.at_max
+    before = len(commands(tree))
+    enforcer.check(read_stats(tree["root"]))  # nothing drifted: only a query
+    assert commands(tree)[before:] == [["nvpmodel", "-q"]]
+    write(tree["root"], "var/lib/nvpmodel/status", "1")  # someone switched to 15 W
+    write(tree["gpu"], "cur_freq", "612000000")
+    state = enforcer.check(read_stats(tree["root"]))
+    assert state.reasserted == 2 and ["nvpmodel", "-m", "0"] in commands(tree)[before:]
+    assert read_stats(tree["root"]).gpu.at_max
+
+
+def test_refusal_is_a_clear_error(tmp_path):
+    tree = make_tree(tmp_path, "orin")
+    write(tree["root"], "fail_nvpmodel", "")
+    state = enforcer_for(tree, tmp_path).check(read_stats(tree["root"]))
+    assert "Permission denied" in state.error and "jtop group" in state.error
+    report = by_name(jetson_statuses(read_stats(tree["root"]), state, 80, 95))["power mode"]
+    assert report.level == ERROR and "Permission denied" in report.message
+
+
+def test_store_and_restore(tmp_path):
+    tree = make_tree(tmp_path, "xavier", throttled=True, mode=0)
+    enforcer = enforcer_for(tree, tmp_path, store_and_restore=True)
+    enforcer.start()
+    enforcer.check(read_stats(tree["root"]))
+    assert read_stats(tree["root"]).gpu.at_max
+    assert enforcer.set_enforcing(False) == "enforcement off; stored clocks restored"
+    assert not read_stats(tree["root"]).gpu.at_max
+    assert [c for c in commands(tree) if c[0] == "jetson_clocks"] == [
+        ["jetson_clocks", "--store"],
+        ["jetson_clocks"],
+        ["jetson_clocks", "--restore"],
+    ]
+
+
+def test_diagnostics_levels(tmp_path):
+    tree = make_tree(tmp_path, "orin", throttled=True)
+    stats = read_stats(tree["root"])
+    control = ControlState("commands", True, PowerMode(0, "MAXN"), PowerMode(0, "MAXN"))
+    reports = by_name(jetson_statuses(stats, control, 80, 95))
+    assert set(reports) == {"power mode", "clocks", "temperatures", "power", "memory", "backend"}
+    assert reports["clocks"].level == ERROR
+    assert reports["clocks"].message.startswith("GPU at 306 MHz, expected 1300 MHz")
+    assert reports["power mode"].level == OK and reports["temperatures"].level == OK
+    assert reports["power"].message == "8.0 W on 2 rails"
+    assert by_name(jetson_statuses(stats, control, 45, 95))["temperatures"].level == WARN
+    assert by_name(jetson_statuses(stats, control, 40, 47))["temperatures"].level == ERROR
+    control.current = PowerMode(2, "MODE_30W")
+    assert by_name(jetson_statuses(stats, control, 80, 95))["power mode"].message == (
+        "power mode MODE_30W, expected MAXN"
+    )
+
+
+def test_jtop_mapping():
+    """A dict shaped like jetson-stats' documented jetson.stats/gpu/temperature/power/memory."""
+    stats = {"nvp model": "MAXN", "jetson_clocks": "ON", "GPU": 12.0}
+    gpu = {
+        "gpu": {
+            "type": "integrated",
+            "status": {"load": 12.0, "railgate": False},
+            "freq": {"governor": "nvhost_podgov", "cur": 1300500, "max": 1300500, "min": 306000},
+        }
+    }
+    temperature = {
+        "CPU": {"temp": 51.3, "online": True},
+        "GPU": {"temp": 49.0, "online": True},
+        "SOC2": {"temp": -256.0, "online": False},
+    }
+    power = {
+        "rail": {
+            "VDD_GPU_SOC": {"volt": 5000, "curr": 1200, "power": 6000, "avg": 5800, "online": True}
+        },
+        "tot": {"power": 9000, "avg": 8800},
+    }
+    memory = {
+        "RAM": {"tot": 32000000, "used": 8000000, "free": 20000000, "cached": 4000000},
+        "SWAP": {"tot": 4000000, "used": 1000000},
+    }
+    board = {"hardware": {"Model": "NVIDIA Jetson AGX Orin Developer Kit", "L4T": "36.4.0"}}
+    result = stats_from_jtop(stats, gpu, temperature, power, memory, board)
+    assert result.power_mode == "MAXN" and result.gpu.at_max and result.gpu.max_hz == 1300500000
+    assert [(z.name, z.celsius) for z in result.thermal] == [("CPU", 51.3), ("GPU", 49.0)]
+    assert [(r.name, r.milliwatts) for r in result.power] == [("VDD_GPU_SOC", 6000.0)]
+    assert result.memory.ram_used_percent == pytest.approx(25.0)
+    assert result.board.endswith("Orin Developer Kit") and result.is_jetson
+
+
+def test_commands_are_argument_lists_with_timeouts(tmp_path):
+    backend = CommandBackend(str(tmp_path / "missing-nvpmodel"), "jetson_clocks")
+    with pytest.raises(Exception, match="not found"):
+        backend.power_mode()
+    assert os.path.basename(backend.jetson_clocks_cmd) == "jetson_clocks"
