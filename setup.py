@@ -33,6 +33,8 @@ setup(
             "ishowtts-bench = ishowtts_ros.bench.cli:main",
             "tts_node = ishowtts_ros.nodes.tts_node:main",
             "jetson_performance_node = ishowtts_ros.nodes.jetson_performance_node:main",
+            "ishowtts-install-service = ishowtts_ros.cli.install_service:main",
+            "ishowtts-demo = ishowtts_ros.cli.demo:main",
         ],
     },
 )

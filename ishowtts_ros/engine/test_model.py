@@ -209,7 +209,7 @@ def write_test_model(
         for k, v in engine.items()
     }
     _write_yaml(paths["config"], relative)
-    _write_yaml(paths["params"], {"tts_node": {"ros__parameters": engine}})
+    _write_yaml(paths["params"], {"/**/tts_node": {"ros__parameters": engine}})
     return paths
 
 

@@ -21,6 +21,7 @@ from rclpy.node import Node
 from rclpy.parameter import Parameter
 from std_srvs.srv import SetBool
 
+from ishowtts_ros.nodes.ros_logging import forward_library_logs
 from ishowtts_ros.jetson.backends import CommandBackend, JtopBackend, jtop_available
 from ishowtts_ros.jetson.diagnostics import jetson_statuses
 from ishowtts_ros.jetson.enforce import Enforcer
@@ -148,6 +149,7 @@ def main(args=None) -> int:
     node = None
     try:
         node = JetsonPerformanceNode()
+        forward_library_logs(node.get_logger())
         rclpy.spin(node)
     except (KeyboardInterrupt, ExternalShutdownException):
         pass

@@ -30,6 +30,7 @@ from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPo
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
 
+from ishowtts_ros.nodes.ros_logging import forward_library_logs
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.voices import load_voice_registry
 from ishowtts_ros.speech.diagnostics import speech_status
@@ -302,6 +303,7 @@ def main(args=None) -> int:
     node = None
     try:
         node = TtsNode()
+        forward_library_logs(node.get_logger())
         executor = MultiThreadedExecutor(num_threads=2)
         executor.add_node(node)
         executor.spin()

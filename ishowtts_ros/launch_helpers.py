@@ -1,0 +1,124 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""What ``launch/ishowtts.launch.py`` computes, as plain functions (no launch import).
+
+The launch file declares :data:`LAUNCH_ARGUMENTS` and hands their values to
+:func:`node_configs`, which returns keyword arguments for ``launch_ros.actions.Node``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Dict, List, NamedTuple
+
+PACKAGE = "ishowtts_ros"
+LOG_LEVELS = ("debug", "info", "warn", "error", "fatal")
+BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+class LaunchArgument(NamedTuple):
+    name: str
+    default: str
+    description: str
+
+
+LAUNCH_ARGUMENTS = [
+    LaunchArgument(
+        "params_file",
+        "",
+        "ROS parameters YAML for both nodes (default: the package's config/ishowtts.yaml)",
+    ),
+    LaunchArgument("voices_file", "", "voice registry YAML (default: from the params file)"),
+    LaunchArgument("namespace", "", "namespace of both nodes, e.g. robot1"),
+    LaunchArgument("voice", "", "voice of tts/text (default: from the params file)"),
+    LaunchArgument("nfe_step", "", "sampling steps 1..64 (default: from the params file)"),
+    LaunchArgument(
+        "play_audio", "", "play on the local sound device: true/false (default: params file)"
+    ),
+    LaunchArgument("publish_audio", "", "publish tts/audio: true/false (default: params file)"),
+    LaunchArgument(
+        "enable_jetson_performance", "true", "start jetson_performance_node: true/false"
+    ),
+    LaunchArgument("log_level", "info", "log level: " + ", ".join(LOG_LEVELS)),
+    LaunchArgument("respawn_delay", "5.0", "seconds before a node that died is started again"),
+]
+
+
+def default_params_file(share_dir: str) -> str:
+    return os.path.join(share_dir, "config", "ishowtts.yaml")
+
+
+def parse_bool(name: str, value: str) -> bool:
+    try:
+        return BOOLEANS[value.strip().lower()]
+    except KeyError:
+        raise ValueError(f"launch argument {name} must be true or false, got {value!r}") from None
+
+
+def tts_overrides(values: Dict[str, str]) -> Dict[str, object]:
+    """tts_node parameters set by launch arguments (empty arguments leave the params file's)."""
+    overrides: Dict[str, object] = {}
+    for name in ("voices_file", "voice"):
+        if values.get(name):
+            overrides[name] = values[name]
+    if values.get("nfe_step"):
+        try:
+            overrides["nfe_step"] = int(values["nfe_step"])
+        except ValueError:
+            raise ValueError(
+                f"launch argument nfe_step must be an integer, got {values['nfe_step']!r}"
+            ) from None
+        if not 1 <= overrides["nfe_step"] <= 64:
+            raise ValueError(
+                f"launch argument nfe_step must be in 1..64, got {values['nfe_step']!r}"
+            )
+    for name in ("play_audio", "publish_audio"):
+        if values.get(name):
+            overrides[name] = parse_bool(name, values[name])
+    return overrides
+
+
+def node_configs(values: Dict[str, str], share_dir: str) -> List[dict]:
+    """Keyword arguments of the ``launch_ros.actions.Node`` actions to start."""
+    level = values.get("log_level", "info").lower()
+    if level not in LOG_LEVELS:
+        raise ValueError(
+            f"launch argument log_level must be one of {', '.join(LOG_LEVELS)}, got {level!r}"
+        )
+    try:
+        delay = float(values.get("respawn_delay", "5.0"))
+    except ValueError:
+        raise ValueError(
+            f"launch argument respawn_delay must be seconds, got {values['respawn_delay']!r}"
+        ) from None
+    params_file = values.get("params_file") or default_params_file(share_dir)
+    if not os.path.isfile(params_file):
+        raise ValueError(f"launch argument params_file: no such file {params_file!r}")
+    common = {
+        "package": PACKAGE,
+        "namespace": values.get("namespace", ""),
+        "output": "screen",
+        "respawn": True,
+        "respawn_delay": delay,
+        "arguments": ["--ros-args", "--log-level", level],
+    }
+    overrides = tts_overrides(values)
+    configs = [
+        dict(
+            common,
+            executable="tts_node",
+            name="tts_node",
+            parameters=[params_file] + ([overrides] if overrides else []),
+        )
+    ]
+    if parse_bool("enable_jetson_performance", values.get("enable_jetson_performance", "true")):
+        configs.append(
+            dict(
+                common,
+                executable="jetson_performance_node",
+                name="jetson_performance_node",
+                parameters=[params_file],
+            )
+        )
+    return configs
