@@ -11,10 +11,5 @@
 # model (it says so). ROS traffic stays on this machine (scripts/ros_env.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. .venv/bin/activate
 . scripts/ros_env.sh
-export AMENT_PREFIX_PATH="${AMENT_PREFIX_PATH:-$VIRTUAL_ENV}"
-if [ -f build/test_interfaces/install/setup.bash ]; then
-  set +u; . build/test_interfaces/install/setup.bash; set -u
-fi
 exec ishowtts-demo "$@"

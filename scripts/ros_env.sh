@@ -1,12 +1,21 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
-
-# Source me: the loopback-only ROS 2 environment used by tests and demos.
-# DDS discovery and traffic stay on this machine (interface lo and shared memory).
+# Source me (after scripts/setup.sh): the venv, and a loopback-only ROS 2 environment for
+# tests and demos. DDS discovery and traffic stay on this machine (interface lo and shared
+# memory), on a domain id of this shell's own.
 _ishowtts_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$_ishowtts_root/.venv/bin/activate"
 export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST
 export ROS_DOMAIN_ID=${ISHOWTTS_DOMAIN_ID:-$(( ($$ % 90) + 10 ))}
 export FASTDDS_DEFAULT_PROFILES_FILE="$_ishowtts_root/test/fastdds_loopback.xml"
 export RMW_IMPLEMENTATION=${RMW_IMPLEMENTATION:-rmw_fastrtps_cpp}
 export HF_HUB_OFFLINE=${HF_HUB_OFFLINE:-1}
-unset _ishowtts_root
+export AMENT_PREFIX_PATH="${AMENT_PREFIX_PATH:-$VIRTUAL_ENV}"
+# The test-only audio_common_msgs copy, where scripts/setup.sh built one.
+if [ -f "$_ishowtts_root/build/test_interfaces/install/setup.bash" ]; then
+  _ishowtts_nounset=$([[ $- == *u* ]] && echo 1 || true)
+  set +u
+  . "$_ishowtts_root/build/test_interfaces/install/setup.bash"
+  [ -n "$_ishowtts_nounset" ] && set -u
+fi
+unset _ishowtts_root _ishowtts_nounset

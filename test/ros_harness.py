@@ -22,8 +22,9 @@ os.environ.setdefault(
     os.path.join(os.path.dirname(__file__), "fastdds_loopback.xml"),
 )
 
+# depth 10: a short utterance publishes true and false in quick succession; keep both
 LATCHED = QoSProfile(
-    depth=1, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
+    depth=10, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
 )
 RELIABLE = QoSProfile(depth=250, reliability=ReliabilityPolicy.RELIABLE)
 

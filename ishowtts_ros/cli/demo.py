@@ -76,8 +76,9 @@ def say_and_record(text: str, timeout: float) -> tuple:
     rclpy.init()
     node = rclpy.create_node("ishowtts_demo")
     chunks, speaking = [], []
+    # depth 10: a short utterance sends true and false in quick succession; keep both
     latched = QoSProfile(
-        depth=1,
+        depth=10,
         reliability=ReliabilityPolicy.RELIABLE,
         durability=DurabilityPolicy.TRANSIENT_LOCAL,
     )

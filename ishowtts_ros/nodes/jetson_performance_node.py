@@ -13,15 +13,13 @@ import socket
 import sys
 from typing import List
 
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rcl_interfaces.msg import FloatingPointRange, ParameterDescriptor, SetParametersResult
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from std_srvs.srv import SetBool
 
-from ishowtts_ros.nodes.ros_logging import forward_library_logs
+from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.jetson.backends import CommandBackend, JtopBackend, jtop_available
 from ishowtts_ros.jetson.diagnostics import jetson_statuses
 from ishowtts_ros.jetson.enforce import Enforcer
@@ -145,20 +143,7 @@ class JetsonPerformanceNode(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = JetsonPerformanceNode()
-        forward_library_logs(node.get_logger())
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        if node is not None:
-            node.close()
-            node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(JetsonPerformanceNode, args)
 
 
 if __name__ == "__main__":

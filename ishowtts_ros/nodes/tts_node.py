@@ -23,14 +23,13 @@ from rcl_interfaces.msg import (
     SetParametersResult,
 )
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
-from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
 
-from ishowtts_ros.nodes.ros_logging import forward_library_logs
+from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.voices import load_voice_registry
 from ishowtts_ros.speech.diagnostics import speech_status
@@ -227,16 +226,16 @@ class TtsNode(Node):
             self.get_logger().warning(
                 f"text on {topic} over max_chars={self.settings.max_chars}: cut to {len(text)}"
             )
-        if self.settings.queue_policy == "interrupt":
-            self.speaker.stop_current()
         item = Utterance(text, voice or self.settings.voice or None, topic)
         for dropped, reason in self.queue.put(item):
             self.get_logger().warning(f"dropped {dropped.text[:40]!r}: {reason}")
             self.stats.count("dropped", error=reason)
+        if self.settings.queue_policy == "interrupt":
+            self.speaker.stop_current(unless=item)  # after put: the new text is never the one cut
 
     def _on_stop(self, request, response):
         cleared = self.queue.clear()
-        self.speaker.stop_current()
+        self.speaker.stop_all()
         if cleared:
             self.stats.count("dropped", len(cleared), error="cleared by tts/stop")
         response.success = True
@@ -299,22 +298,7 @@ class TtsNode(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    node = None
-    try:
-        node = TtsNode()
-        forward_library_logs(node.get_logger())
-        executor = MultiThreadedExecutor(num_threads=2)
-        executor.add_node(node)
-        executor.spin()
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        if node is not None:
-            node.close()
-            node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(TtsNode, args)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,10 @@ class Speaker:
         self.on_speaking = on_speaking
         self.volume = volume
         self.engine = None  # set once loaded; texts wait in the queue until then
-        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._current: Optional[Utterance] = None
+        self._cancel = threading.Event()  # of the current utterance
+        self._stops = 0  # stop_all() calls: a text taken just before one is not spoken
         self._closed = threading.Event()
         self._speaking = False
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
@@ -62,15 +65,27 @@ class Speaker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop_current(self) -> None:
-        """Cancel the utterance being synthesized and silence every output."""
-        self._cancel.set()
+    def stop_current(self, unless: Optional[Utterance] = None) -> bool:
+        """Cancel the utterance being spoken (unless it is ``unless``) and silence the outputs."""
+        with self._lock:
+            if self._current is None or self._current is unless:
+                return False
+            self._cancel.set()
+        for sink in self.sinks:
+            sink.stop()
+        return True
+
+    def stop_all(self) -> None:
+        """Stop speaking now; a text taken from the queue a moment ago is not spoken either."""
+        with self._lock:
+            self._stops += 1
+            self._cancel.set()
         for sink in self.sinks:
             sink.stop()
 
     def close(self, timeout: float = 2.0) -> None:
         self._closed.set()
-        self.stop_current()
+        self.stop_all()
         self._thread.join(timeout)
 
     def _run(self) -> None:
@@ -78,6 +93,7 @@ class Speaker:
             if self.stats.engine_state == "loading":
                 time.sleep(POLL_S)
                 continue
+            stops = self._stops
             item = self.queue.get(timeout=POLL_S)
             if item is None:
                 self._set_speaking(False)
@@ -85,15 +101,25 @@ class Speaker:
             if self.stats.engine_state == "failed":
                 self._drop(item, f"engine not loaded: {self.stats.engine_error}")
                 continue
-            self._cancel.clear()
-            self._speak(item)
+            with self._lock:
+                stopped = stops != self._stops
+                if not stopped:
+                    self._current, self._cancel = item, threading.Event()
+            if stopped:  # taken from the queue just before tts/stop cleared it
+                self._drop(item, "stopped before it was spoken")
+                continue
+            try:
+                self._speak(item, self._cancel)
+            finally:
+                with self._lock:
+                    self._current = None
             if len(self.queue) == 0:
                 for sink in self.sinks:
                     sink.drain(DRAIN_TIMEOUT_S)
                 if len(self.queue) == 0:
                     self._set_speaking(False)
 
-    def _speak(self, item: Utterance) -> None:
+    def _speak(self, item: Utterance, cancel: threading.Event) -> None:
         from ishowtts_ros.engine.errors import SynthesisCancelled, TextError
 
         started = time.monotonic()
@@ -102,8 +128,8 @@ class Speaker:
         try:
             for sink in self.sinks:
                 sink.begin(item)
-            for chunk in self.engine.synthesize_stream(item.text, item.voice, cancel=self._cancel):
-                if self._cancel.is_set():
+            for chunk in self.engine.synthesize_stream(item.text, item.voice, cancel=cancel):
+                if cancel.is_set():
                     raise SynthesisCancelled("stopped")
                 if first_audio is None:
                     first_audio = time.monotonic() - started

@@ -1,16 +1,21 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Send the libraries' ``logging`` records to a node's ROS logger (console, rosout, files)."""
+"""What every node's ``main`` does: init, spin, clean shutdown; library logs to ROS."""
 
 from __future__ import annotations
 
 import logging
 
+import rclpy
+from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
+
 LIBRARY_LOGGER = "ishowtts_ros"
 
 
 class RosLogHandler(logging.Handler):
+    """Sends ``logging`` records to a node's ROS logger (console, rosout, log files)."""
+
     def __init__(self, ros_logger):
         super().__init__()
         self.ros_logger = ros_logger
@@ -35,3 +40,23 @@ def forward_library_logs(ros_logger) -> RosLogHandler:
     library.setLevel(logging.INFO)
     library.propagate = False
     return handler
+
+
+def run_node(node_class, args=None, threads: int = 2) -> int:
+    """Spin one node until SIGINT/SIGTERM, then close it and exit 0."""
+    rclpy.init(args=args)
+    node = None
+    try:
+        node = node_class()
+        forward_library_logs(node.get_logger())
+        executor = MultiThreadedExecutor(num_threads=threads)
+        executor.add_node(node)
+        executor.spin()
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        if node is not None:
+            node.close()
+            node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
