@@ -170,10 +170,10 @@ def test_systemd_unit_renders_and_verifies(tmp_path):
 def test_install_service_command(tmp_path):
     (tmp_path / "install").mkdir()
     (tmp_path / "install" / "setup.bash").write_text("")
-    tool = os.path.join(os.path.dirname(sys.executable), "ishowtts-install-service")
+    tool = [sys.executable, "-m", "ishowtts_ros.cli.install_service"]  # also where not installed
     result = subprocess.run(
         [
-            tool,
+            *tool,
             "--user",
             "root",
             "--workspace",
@@ -198,7 +198,7 @@ def test_install_service_command(tmp_path):
     )
     assert "namespace:=r2" in result.stdout
     missing = subprocess.run(
-        [tool, "--workspace", str(tmp_path / "nope"), "--output", "-"],
+        [*tool, "--workspace", str(tmp_path / "nope"), "--output", "-"],
         capture_output=True,
         text=True,
         timeout=60,

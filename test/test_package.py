@@ -35,13 +35,27 @@ def test_colcon_build_installs_scripts_and_share_files(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     prefix = tmp_path / "install" / "ishowtts_ros"
-    for script in ("ishowtts-say", "ishowtts-make-test-model"):
+    for script in (
+        "tts_node",
+        "jetson_performance_node",
+        "ishowtts-say",
+        "ishowtts-make-test-model",
+        "ishowtts-bench",
+        "ishowtts-demo",
+        "ishowtts-install-service",
+    ):
         assert (prefix / "lib" / "ishowtts_ros" / script).is_file(), script
     assert (
         prefix / "share" / "ament_index" / "resource_index" / "packages" / "ishowtts_ros"
     ).is_file()
     assert (prefix / "share" / "ishowtts_ros" / "package.xml").is_file()
-    assert (prefix / "share" / "ishowtts_ros" / "config" / "voices.yaml").is_file()
+    for name in (
+        "config/voices.yaml",
+        "config/ishowtts.yaml",
+        "config/diagnostics_analyzers.yaml",
+        "launch/ishowtts.launch.py",
+    ):
+        assert (prefix / "share" / "ishowtts_ros" / name).is_file(), name
 
 
 def test_package_xml_declares_the_runtime_dependencies():
