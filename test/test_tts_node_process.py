@@ -161,3 +161,11 @@ def test_shipped_params_file_loads_in_both_nodes(ros):
     assert "could not be downloaded" in tts.stats.engine_error
     diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
     assert wait_for(lambda: len(diagnostics) >= 2, 5.0)
+
+
+def test_invalid_parameters_end_the_node_with_one_clear_line(test_model):
+    process = start(test_model, "queue_policy:=shout", "play_audio:=false")
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "invalid parameters: queue_policy must be one of" in output and "'shout'" in output
+    assert "Traceback" not in output

@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 
 import rclpy
+import rclpy.logging
+from rclpy.exceptions import InvalidParameterException
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
 
 LIBRARY_LOGGER = "ishowtts_ros"
@@ -43,11 +45,18 @@ def forward_library_logs(ros_logger) -> RosLogHandler:
 
 
 def run_node(node_class, args=None, threads: int = 2) -> int:
-    """Spin one node until SIGINT/SIGTERM, then close it and exit 0."""
+    """Spin one node until SIGINT/SIGTERM, then close it and exit 0.
+
+    Invalid parameters end it at once with one clear line and exit 2.
+    """
     rclpy.init(args=args)
     node = None
     try:
-        node = node_class()
+        try:
+            node = node_class()
+        except (ValueError, InvalidParameterException) as exc:
+            rclpy.logging.get_logger(node_class.__name__).fatal(f"invalid parameters: {exc}")
+            return 2
         forward_library_logs(node.get_logger())
         executor = MultiThreadedExecutor(num_threads=threads)
         executor.add_node(node)
