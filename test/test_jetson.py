@@ -171,3 +171,21 @@ def test_commands_are_argument_lists_with_timeouts(tmp_path):
     with pytest.raises(Exception, match="not found"):
         backend.power_mode()
     assert os.path.basename(backend.jetson_clocks_cmd) == "jetson_clocks"
+
+
+def test_a_power_mode_change_is_followed_by_jetson_clocks(tmp_path):
+    """Re-run jetson_clocks after nvpmodel -m, which resets the clocks it set."""
+    tree = make_tree(tmp_path, "orin", throttled=False, mode=2)
+    enforcer_for(tree, tmp_path).check(read_stats(tree["root"]))
+    assert commands(tree)[-2:] == [["nvpmodel", "-q"], ["jetson_clocks"]]
+    assert ["nvpmodel", "-m", "0"] in commands(tree)
+
+
+def test_refused_restore_keeps_enforcing(tmp_path):
+    tree = make_tree(tmp_path, "orin", throttled=True, mode=0)
+    enforcer = enforcer_for(tree, tmp_path, store_and_restore=True)
+    enforcer.start()
+    write(tree["root"], "fail_jetson_clocks", "")
+    with pytest.raises(Exception, match="Permission denied"):
+        enforcer.set_enforcing(False)
+    assert enforcer.state.enforcing

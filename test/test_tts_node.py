@@ -109,6 +109,8 @@ def test_stop_mid_utterance_clears_the_queue(ros, test_model):
     time.sleep(1.0)
     assert len(audio) == count, "audio kept coming after tts/stop"
     assert node.stats.spoken == 0 and node.stats.dropped == 3
+    publisher.publish(String(data="Stop, then say this."))  # a stop does not eat the next text
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0)
 
 
 @pytest.mark.parametrize("policy", ["drop_new", "drop_oldest"])

@@ -20,6 +20,7 @@ import numpy as np
 LOG = logging.getLogger(__name__)
 BLOCK_S = 0.02
 MAX_PENDING_CHUNKS = 256
+WRITE_TIMEOUT_S = 5.0
 
 
 class PlaybackUnavailable(RuntimeError):
@@ -65,10 +66,15 @@ class LocalPlayer:
         """Open ``device_spec`` for ``sample_rate`` audio, or its own rate when it refuses."""
         try:
             import sounddevice
-        except OSError as exc:  # the PortAudio library itself is missing
-            raise PlaybackUnavailable(f"sounddevice cannot load PortAudio: {exc}") from exc
+        except (ImportError, OSError) as exc:  # no sounddevice, or no PortAudio library
+            raise PlaybackUnavailable(f"sounddevice unavailable: {exc}") from exc
         self.sample_rate = sample_rate
-        device = find_output_device(device_spec)
+        try:
+            device = find_output_device(device_spec)
+        except PlaybackUnavailable:
+            raise
+        except Exception as exc:  # PortAudio could not list devices
+            raise PlaybackUnavailable(f"cannot list audio devices: {exc}") from exc
         try:
             sounddevice.check_output_settings(
                 device=device, samplerate=sample_rate, channels=1, dtype="float32"
@@ -90,11 +96,12 @@ class LocalPlayer:
         except Exception as exc:
             raise PlaybackUnavailable(f"audio device {device_spec or 'default'!r}: {exc}") from exc
         self.device_name = sounddevice.query_devices(self._stream.device)["name"]
-        self._pending: "queue.Queue[Optional[np.ndarray]]" = queue.Queue(MAX_PENDING_CHUNKS)
+        self._pending: "queue.Queue[Optional[tuple]]" = queue.Queue(MAX_PENDING_CHUNKS)
         self._generation = 0  # bumped by stop(): blocks of older generations are dropped
-        self._idle = threading.Event()
-        self._idle.set()
+        self._unplayed = 0  # chunks written and not yet played or dropped
+        self._done = threading.Condition()
         self._closed = False
+        self.error = ""
         self._thread = threading.Thread(target=self._run, name="playback", daemon=True)
         self._thread.start()
         LOG.info("playing on %r at %d Hz", self.device_name, self.device_rate)
@@ -104,14 +111,20 @@ class LocalPlayer:
 
     def write(self, samples: np.ndarray, sample_rate: int) -> None:
         """Queue audio for playback (blocks only when far ahead of the device)."""
-        self._idle.clear()
-        self._pending.put((self._generation, samples, sample_rate))
+        if not self._thread.is_alive():
+            return
+        with self._done:
+            self._unplayed += 1
+        try:
+            self._pending.put((self._generation, samples, sample_rate), timeout=WRITE_TIMEOUT_S)
+        except queue.Full:
+            LOG.error("playback is stuck: %.2f s of audio dropped", len(samples) / sample_rate)
+            self._finished()
 
     def drain(self, timeout: float) -> bool:
-        """Wait until everything written has been played; False on timeout."""
-        if self._pending.empty() and self._idle.is_set():
-            return True
-        return self._idle.wait(timeout)
+        """Wait until everything written has been played or dropped; False on timeout."""
+        with self._done:
+            return self._done.wait_for(lambda: self._unplayed == 0, timeout)
 
     def stop(self) -> None:
         """Drop queued audio and silence the device now."""
@@ -119,14 +132,22 @@ class LocalPlayer:
         try:
             while True:
                 self._pending.get_nowait()
+                self._finished()
         except queue.Empty:
             pass
-        self._idle.set()
+
+    def _finished(self) -> None:
+        with self._done:
+            self._unplayed = max(0, self._unplayed - 1)
+            self._done.notify_all()
 
     def close(self) -> None:
         self.stop()
         self._closed = True
-        self._pending.put(None)
+        try:
+            self._pending.put(None, timeout=1.0)
+        except queue.Full:
+            pass
         self._thread.join(timeout=1.0)
         self._stream.abort()
         self._stream.close()
@@ -134,18 +155,19 @@ class LocalPlayer:
     def _run(self) -> None:
         block = int(BLOCK_S * self.device_rate)
         while True:
-            try:
-                item = self._pending.get(timeout=0.1)
-            except queue.Empty:
-                self._idle.set()
-                continue
+            item = self._pending.get()
             if item is None:
                 return
             generation, samples, rate = item
-            samples = resample(samples, rate, self.device_rate)
-            for start in range(0, len(samples), block):
-                if generation != self._generation or self._closed:
-                    break
-                self._stream.write(np.ascontiguousarray(samples[start : start + block, None]))
-            if self._pending.empty():
-                self._idle.set()
+            try:
+                samples = resample(samples, rate, self.device_rate)
+                for start in range(0, len(samples), block):
+                    if generation != self._generation or self._closed:
+                        break
+                    self._stream.write(np.ascontiguousarray(samples[start : start + block, None]))
+            except Exception as exc:  # a device that went away must not stop the speaker
+                if not self.error:
+                    LOG.error("playback failed: %s", exc)
+                self.error = f"playback failed: {exc}"
+            finally:
+                self._finished()

@@ -68,6 +68,8 @@ class CommandBackend:
             raise ControlError(
                 f"{' '.join(argv)} did not finish in {COMMAND_TIMEOUT_S:.0f} s"
             ) from exc
+        except OSError as exc:  # e.g. not an executable format
+            raise ControlError(f"{argv[0]} could not run: {exc}") from exc
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             hint = f"; {PERMISSION_HINT}" if os.geteuid() != 0 or "ermission" in detail[0] else ""
@@ -100,12 +102,13 @@ class JtopBackend:
         self._jetson.start()
 
     def power_mode(self) -> Optional[PowerMode]:
-        mode = self._jetson.nvpmodel
-        return (
-            PowerMode(int(getattr(mode, "id", -1)), str(getattr(mode, "name", mode)))
-            if mode
-            else None
-        )
+        try:
+            mode = self._jetson.nvpmodel
+        except Exception as exc:  # the jtop service restarted or went away
+            raise ControlError(f"jtop did not answer: {exc}") from exc
+        if not mode:
+            return None
+        return PowerMode(int(getattr(mode, "id", -1)), str(getattr(mode, "name", mode)))
 
     def set_power_mode(self, mode: PowerMode) -> None:
         try:

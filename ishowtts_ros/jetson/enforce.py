@@ -68,14 +68,16 @@ class Enforcer:
             state.current = self.backend.power_mode()
             if not state.enforcing:
                 return state
-            if state.current is None or state.current.id != state.target.id:
+            mode_changed = state.current is None or state.current.id != state.target.id
+            if mode_changed:
                 self.backend.set_power_mode(state.target)
                 state.actions.append(
                     f"power mode {state.current.name if state.current else '?'} "
                     f"-> {state.target.name}"
                 )
                 state.current = self.backend.power_mode()
-            if stats.gpu is not None and not stats.gpu.at_max:
+            # nvpmodel -m resets what jetson_clocks set: lock again after a mode change
+            if stats.gpu is not None and (mode_changed or not stats.gpu.at_max):
                 self.backend.jetson_clocks()
                 state.actions.append(
                     f"jetson_clocks (GPU was at {stats.gpu.cur_hz // 1_000_000} MHz)"
@@ -89,11 +91,15 @@ class Enforcer:
         return state
 
     def set_enforcing(self, enforcing: bool) -> str:
-        """Start or stop enforcing; stopping restores the stored clocks, where stored."""
-        self.state.enforcing = enforcing
+        """Start or stop enforcing; stopping restores the stored clocks, where stored.
+
+        Raises :class:`ControlError` (and changes nothing) when the restore is refused.
+        """
         if not enforcing and self.state.stored:
             self.backend.jetson_clocks("--restore")
+            self.state.enforcing = False
             return "enforcement off; stored clocks restored"
+        self.state.enforcing = enforcing
         return "enforcing" if enforcing else "enforcement off"
 
     def shutdown(self) -> None:

@@ -20,7 +20,7 @@ from rclpy.parameter import Parameter
 from std_srvs.srv import SetBool
 
 from ishowtts_ros.nodes.node_runner import run_node
-from ishowtts_ros.jetson.backends import CommandBackend, JtopBackend, jtop_available
+from ishowtts_ros.jetson.backends import CommandBackend, ControlError, JtopBackend, jtop_available
 from ishowtts_ros.jetson.diagnostics import jetson_statuses
 from ishowtts_ros.jetson.enforce import Enforcer
 from ishowtts_ros.jetson.settings import DESCRIPTIONS, JetsonSettings
@@ -32,6 +32,7 @@ class JetsonPerformanceNode(Node):
         super().__init__("jetson_performance_node", **node_options)
         self.settings = JetsonSettings(**self._declare_parameters())
         self.hostname = socket.gethostname()
+        self._enforce_message = ""
         self.enforcer = Enforcer(
             self._make_backend(),
             self.settings.sysfs_root,
@@ -106,12 +107,12 @@ class JetsonPerformanceNode(Node):
         self.diagnostics_pub.publish(array)
 
     def _on_set_max_performance(self, request, response):
-        try:
-            response.message = self.enforcer.set_enforcing(request.data)
-        except Exception as exc:
-            response.success, response.message = False, str(exc)
-            return response
-        if request.data:
+        # Through the enforce parameter, so that parameter and behaviour never disagree.
+        self._enforce_message = "enforcing" if request.data else "enforcement off"
+        result = self.set_parameters([Parameter("enforce", value=request.data)])[0]
+        if not result.successful:
+            response.success, response.message = False, result.reason
+        elif request.data:
             self._check()
             state = self.enforcer.state
             response.success = not state.error
@@ -119,7 +120,7 @@ class JetsonPerformanceNode(Node):
                 "; ".join(state.actions) or "already at max performance"
             )
         else:
-            response.success = True
+            response.success, response.message = True, self._enforce_message
         return response
 
     def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
@@ -128,9 +129,12 @@ class JetsonPerformanceNode(Node):
         except (TypeError, ValueError) as exc:
             return SetParametersResult(successful=False, reason=str(exc))
         if settings.enforce != self.settings.enforce:
-            self.enforcer.set_enforcing(settings.enforce)
+            try:
+                self._enforce_message = self.enforcer.set_enforcing(settings.enforce)
+            except ControlError as exc:
+                return SetParametersResult(successful=False, reason=str(exc))
         if settings.check_period_s != self.settings.check_period_s:
-            self.check_timer.cancel()
+            self.destroy_timer(self.check_timer)
             self.check_timer = self.create_timer(settings.check_period_s, self._check)
         self.settings = settings
         return SetParametersResult(successful=True)

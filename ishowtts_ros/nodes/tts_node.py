@@ -231,7 +231,7 @@ class TtsNode(Node):
             self.get_logger().warning(f"dropped {dropped.text[:40]!r}: {reason}")
             self.stats.count("dropped", error=reason)
         if self.settings.queue_policy == "interrupt":
-            self.speaker.stop_current(unless=item)  # after put: the new text is never the one cut
+            self.speaker.interrupt_for(item)  # after put: the new text is never the one cut
 
     def _on_stop(self, request, response):
         cleared = self.queue.clear()
@@ -268,6 +268,9 @@ class TtsNode(Node):
         self.speaking_pub.publish(Bool(data=speaking))
 
     def _publish_diagnostics(self) -> None:
+        for sink in self.speaker.sinks:  # a sound device that failed while playing
+            if getattr(sink, "error", ""):
+                self.stats.playback_error = sink.error
         engine = self.engine
         info = {"nfe_step": str(self.engine_config.nfe_step)}
         if engine is not None:

@@ -57,7 +57,7 @@ class Speaker:
         self._lock = threading.Lock()
         self._current: Optional[Utterance] = None
         self._cancel = threading.Event()  # of the current utterance
-        self._stops = 0  # stop_all() calls: a text taken just before one is not spoken
+        self._cutoff = 0.0  # texts received before this (monotonic) are not to be spoken
         self._closed = threading.Event()
         self._speaking = False
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
@@ -65,20 +65,20 @@ class Speaker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop_current(self, unless: Optional[Utterance] = None) -> bool:
-        """Cancel the utterance being spoken (unless it is ``unless``) and silence the outputs."""
+    def interrupt_for(self, unless: Utterance) -> None:
+        """Interrupt for ``unless``: cut every older text, spoken, playing or just taken."""
         with self._lock:
-            if self._current is None or self._current is unless:
-                return False
+            self._cutoff = max(self._cutoff, unless.received)
+            if self._current is unless:
+                return  # the new text is already speaking: nothing older is left
             self._cancel.set()
         for sink in self.sinks:
             sink.stop()
-        return True
 
     def stop_all(self) -> None:
         """Stop speaking now; a text taken from the queue a moment ago is not spoken either."""
         with self._lock:
-            self._stops += 1
+            self._cutoff = time.monotonic()
             self._cancel.set()
         for sink in self.sinks:
             sink.stop()
@@ -93,7 +93,6 @@ class Speaker:
             if self.stats.engine_state == "loading":
                 time.sleep(POLL_S)
                 continue
-            stops = self._stops
             item = self.queue.get(timeout=POLL_S)
             if item is None:
                 self._set_speaking(False)
@@ -102,10 +101,10 @@ class Speaker:
                 self._drop(item, f"engine not loaded: {self.stats.engine_error}")
                 continue
             with self._lock:
-                stopped = stops != self._stops
+                stopped = item.received < self._cutoff
                 if not stopped:
                     self._current, self._cancel = item, threading.Event()
-            if stopped:  # taken from the queue just before tts/stop cleared it
+            if stopped:  # taken from the queue just before a stop or an interrupt
                 self._drop(item, "stopped before it was spoken")
                 continue
             try:
