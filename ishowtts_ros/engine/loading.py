@@ -11,7 +11,6 @@ file and where to put it; a model is never left with random weights.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass
 from importlib.resources import files
@@ -23,7 +22,6 @@ from omegaconf import OmegaConf
 from ishowtts_ros.engine.errors import MissingFileError
 from ishowtts_ros.engine.text import read_vocab, shipped_vocab_path
 
-LOG = logging.getLogger(__name__)
 
 # Upstream's hub locations (f5_tts/api.py and f5_tts/infer/utils_infer.py).
 HUB_CHECKPOINTS = {

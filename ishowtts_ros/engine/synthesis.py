@@ -34,7 +34,7 @@ from ishowtts_ros.engine.voices import (
     ReferenceCache,
     VoiceSpec,
     load_voice_registry,
-    normalise_ref_text,
+    prepare_ref_text,
 )
 
 LOG = logging.getLogger(__name__)
@@ -298,13 +298,3 @@ class Engine:
         now = time.perf_counter()
         self.phase_times[phase] = self.phase_times.get(phase, 0.0) + now - started
         return now
-
-
-def prepare_ref_text(ref_text: str) -> str:
-    """Shape the reference text as upstream feeds it to the model.
-
-    It ends in ". ", then one more space after a single-byte last character
-    (``infer_batch_process``).
-    """
-    text = normalise_ref_text(ref_text)
-    return text + " " if len(text[-1].encode("utf-8")) == 1 else text

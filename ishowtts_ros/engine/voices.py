@@ -142,12 +142,16 @@ def resolve_audio_path(ref_audio: str, base: str) -> str:
     )
 
 
-def normalise_ref_text(ref_text: str) -> str:
-    """End the reference text with ". " as upstream does, so the generated text starts afresh."""
+def prepare_ref_text(ref_text: str) -> str:
+    """Shape the reference text as upstream feeds it to the model.
+
+    It ends in ". " (``preprocess_ref_audio_text``), then one more space after a
+    single-byte last character (``infer_batch_process``).
+    """
     text = " ".join(ref_text.split())
-    if text.endswith("。"):
-        return text
-    return text + " " if text.endswith(".") else text + ". "
+    if not text.endswith("。"):
+        text = text + " " if text.endswith(".") else text + ". "
+    return text + " " if len(text[-1].encode("utf-8")) == 1 else text
 
 
 def file_digest(path: str) -> str:

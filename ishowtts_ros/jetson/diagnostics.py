@@ -28,7 +28,7 @@ def jetson_statuses(
                 PREFIX + "board",
             )
         ]
-    reports = [
+    return [
         _power_mode(control),
         _clocks(stats, control),
         _temperatures(stats, temp_warn_c, temp_error_c),
@@ -36,7 +36,6 @@ def jetson_statuses(
         _memory(stats),
         _backend(control),
     ]
-    return reports
 
 
 def _power_mode(control: ControlState) -> StatusReport:
