@@ -37,20 +37,6 @@ def test_length_matches_estimate(engine):
         )
 
 
-def test_cross_fade_joins_chunks_as_upstream(engine):
-    """Upstream's infer_batch_process cross-fade of the per-chunk waves gives the same join."""
-    plans = engine.plan(PARAGRAPH)
-    voice = engine.get_voice(None)
-    waves = [engine._generate(voice, plan, 3, None) for plan in plans]
-    final = waves[0]
-    fade = int(engine.config.cross_fade_s * engine.sample_rate)
-    for wave in waves[1:]:
-        n = min(fade, len(final), len(wave))
-        mixed = final[-n:] * np.linspace(1, 0, n) + wave[:n] * np.linspace(0, 1, n)
-        final = np.concatenate([final[:-n], mixed, wave[n:]])
-    assert np.allclose(engine.synthesize(PARAGRAPH, seed=3).samples, final, atol=1e-7)
-
-
 def test_seed_reproduces_and_varies(engine):
     text = "Reproducible speech."
     first, again, other = (engine.synthesize(text, seed=s).samples for s in (7, 7, 8))

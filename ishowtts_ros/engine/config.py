@@ -51,7 +51,7 @@ class EngineConfig:
     cross_fade_s: float = 0.15
     max_ref_seconds: float = 12.0
     first_chunk_max_bytes: int = 60
-    """Upper bound of the first text chunk, so that first audio comes early."""
+    """Upper bound of the first text chunk, so that first audio comes early (0 = as upstream)."""
     allow_download: bool = True
     """Fetch missing default weights from the hub (honours HF_HUB_OFFLINE)."""
     compile: str = "auto"
@@ -85,7 +85,7 @@ class EngineConfig:
         _float_range("target_rms", self.target_rms, 0.01, 1.0)
         _float_range("cross_fade_s", self.cross_fade_s, 0.0, 1.0)
         _float_range("max_ref_seconds", self.max_ref_seconds, 1.0, 20.0)
-        _int_range("first_chunk_max_bytes", self.first_chunk_max_bytes, 10, 1000)
+        _int_range("first_chunk_max_bytes", self.first_chunk_max_bytes, 0, 1000)
         _choice("compile", self.compile, COMPILE_MODES)
         for name in ("allow_download", "warmup"):
             if not isinstance(getattr(self, name), bool):

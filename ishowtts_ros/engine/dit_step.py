@@ -10,7 +10,10 @@ embedding is computed at the real length and zero-padded (its ConvNeXt blocks us
 response normalisation, a norm over the whole sequence, so computing it at the padded
 length would change real positions), and the convolutional position embedding and the
 attention get the audio mask. Real positions then equal the unpadded result to float
-rounding. The submodules are upstream's own; only the order of calls is written out here.
+rounding. The submodules are upstream's own; only the order of calls is written out here,
+the same as ``DiT.forward`` (long skip connection included). Other backbones (E2-TTS's
+``UNetT`` packs the time into the sequence and does not mask its input embedding) are
+not covered: :func:`unsupported_reason` says why, and they run eager.
 
 Shapes: b = 1, n = padded frames, d = mel bins, dt = text embedding width.
 ``x``, ``cond``: [b, n, d]; ``text_cond``, ``text_uncond``: [b, n, dt]; ``mask``: [b, n] bool;
@@ -19,7 +22,21 @@ Shapes: b = 1, n = padded frames, d = mel bins, dt = text embedding width.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import torch
+
+
+def unsupported_reason(transformer: torch.nn.Module) -> Optional[str]:
+    """Why the padded step cannot run this backbone, or None when it can."""
+    from f5_tts.model import DiT
+
+    if not isinstance(transformer, DiT):
+        return (
+            f"the padded step covers F5's DiT backbone only, not {type(transformer).__name__} "
+            "(its padding would reach real positions)"
+        )
+    return None
 
 
 def enable_attention_masks(transformer: torch.nn.Module) -> None:
@@ -42,13 +59,19 @@ def text_embeddings(transformer, text: torch.Tensor, frames: int, length: int) -
 
 def _backbone(transformer, hidden: torch.Tensor, time: torch.Tensor, mask: torch.Tensor):
     rope = transformer.rotary_embed.forward_from_seq_len(hidden.shape[1])
+    residual = hidden
     for block in transformer.transformer_blocks:
         hidden = block(hidden, time, mask=mask, rope=rope)
+    if transformer.long_skip_connection is not None:
+        hidden = transformer.long_skip_connection(torch.cat((hidden, residual), dim=-1))
     return transformer.proj_out(transformer.norm_out(hidden, time))
 
 
-def guided_velocity(transformer, x, cond, text_cond, text_uncond, time, mask, cfg_strength: float):
-    """Classifier-free guided flow: conditional and unconditional passes in one batch of 2."""
+def guided_velocity(transformer, x, cond, text_cond, text_uncond, time, mask, cfg_strength):
+    """Classifier-free guided flow: conditional and unconditional passes in one batch of 2.
+
+    ``cfg_strength`` is a 0-dim tensor (a float would be baked into a compiled graph).
+    """
     t = transformer.time_embed(time.reshape(1))
     x_cond = transformer.input_embed(x, cond, text_cond, drop_audio_cond=False, audio_mask=mask)
     x_uncond = transformer.input_embed(x, cond, text_uncond, drop_audio_cond=True, audio_mask=mask)

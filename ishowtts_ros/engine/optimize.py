@@ -66,9 +66,7 @@ def build_runtime(
         started = time.perf_counter()
         mel_bins = cfm.num_channels
         with runtime.io.stream_context():
-            runtime.sampler.warm_up(
-                mel_bins, device, dtype, config.cfg_strength, config.cfg_steps, config.nfe_step
-            )
+            runtime.sampler.warm_up(mel_bins, device, dtype)
             runtime.decoder.warm_up(device, mel_bins)
         if runtime.io.stream is not None:
             runtime.io.stream.synchronize()

@@ -34,31 +34,35 @@ def timesteps(nfe_step: int, sway_sampling_coef: float, device, dtype) -> torch.
     return t + sway_sampling_coef * (torch.cos(torch.pi / 2 * t) - 1 + t)
 
 
-def initial_noise(frames: int, channels: int, seed: int, device, dtype) -> torch.Tensor:
-    """Draw ``[1, frames, channels]`` Gaussian noise as upstream's seeded ``torch.randn``.
+def initial_noise(frames: int, channels: int, noise: torch.Generator, dtype) -> torch.Tensor:
+    """Draw ``[1, frames, channels]`` Gaussian noise as upstream's ``CFM.sample`` does.
 
-    The values equal ``torch.manual_seed(seed); torch.randn(...)``, without touching
-    the global RNG. They are drawn in fp32 and then cast, so that one seed gives the
-    same noise at every dtype (upstream draws in the model's dtype: the same at fp32).
+    Upstream draws ``torch.randn(frames, channels)`` on the model's device in the model's
+    dtype from the global generator; drawing the same from ``noise``, seeded with the
+    same seed, gives the same values without touching the global generator.
     """
-    generator = torch.Generator(device=device)
-    generator.manual_seed(seed)
-    noise = torch.randn(frames, channels, generator=generator, device=device, dtype=torch.float32)
-    return noise.to(dtype).unsqueeze(0)
+    return torch.randn(
+        frames, channels, generator=noise, device=noise.device, dtype=dtype
+    ).unsqueeze(0)
 
 
 class FlowSampler:
     """Integrates the flow from noise to mel with F5's transformer.
 
-    Eager (``compile_mode`` None): upstream's own ``DiT.forward``, exactly as ``CFM.sample``
+    Eager (``compile_mode`` None): upstream's own ``forward``, exactly as ``CFM.sample``
     calls it. Compiled: the padded, masked step of :mod:`dit_step`, on sequences padded to
-    the next of ``buckets`` so that every length reuses a compiled graph.
+    the next of ``buckets`` so that every length reuses a compiled graph. A backbone the
+    padded step does not cover runs eager.
     """
 
     def __init__(
         self, transformer, buckets: Sequence[int] = (), compile_mode: Optional[str] = None
     ):
         self.transformer = transformer
+        unsupported = dit_step.unsupported_reason(transformer) if compile_mode else None
+        if unsupported:
+            LOG.info("the transformer runs eager, not compiled: %s", unsupported)
+            compile_mode = None
         self.compile_mode = compile_mode
         self.buckets = sorted(buckets) if compile_mode else []
         guided = functools.partial(dit_step.guided_velocity, transformer)
@@ -94,19 +98,22 @@ class FlowSampler:
         nfe_step: int,
         cfg_strength: float,
         sway_sampling_coef: float,
-        seed: int,
+        noise: torch.Generator,
+        noise_dtype: Optional[torch.dtype] = None,
         cfg_steps: int = -1,
         cancel: Optional[threading.Event] = None,
     ) -> torch.Tensor:
         """Generate ``[1, duration, d]`` whose first frames are the reference ``cond [1, n, d]``.
 
-        ``text [1, nt]`` holds token ids of reference text + text to speak. Guidance is
-        applied on the first ``cfg_steps`` steps (all when -1).
+        ``text [1, nt]`` holds token ids of reference text + text to speak; the initial
+        noise is drawn from ``noise`` in ``noise_dtype`` (default: ``cond``'s). Guidance
+        is applied on the first ``cfg_steps`` steps (all when -1).
         """
         ref_frames = cond.shape[1]
         length = self.padded_length(duration) if self.compile_mode else duration
         cond = torch.nn.functional.pad(cond, (0, 0, 0, length - ref_frames))
-        y = initial_noise(duration, cond.shape[-1], seed, cond.device, cond.dtype)
+        y = initial_noise(duration, cond.shape[-1], noise, noise_dtype or cond.dtype)
+        y = y.to(cond.dtype)
         y = torch.nn.functional.pad(y, (0, 0, 0, length - duration))
         t = timesteps(nfe_step, sway_sampling_coef, cond.device, cond.dtype)
         velocity = self._velocity_fn(cond, text, duration, length, cfg_strength)
@@ -148,18 +155,23 @@ class FlowSampler:
 
         mask = (torch.arange(length, device=cond.device) < duration)[None, :]
         text_cond, text_uncond = dit_step.text_embeddings(self.transformer, text, duration, length)
+        # A tensor, not a float: a compiled graph would be specialised on a float's value.
+        strength = torch.tensor(cfg_strength, device=cond.device)
 
         def padded(x, time, guided):
             if guided:
-                return self._guided(x, cond, text_cond, text_uncond, time, mask, cfg_strength)
+                return self._guided(x, cond, text_cond, text_uncond, time, mask, strength)
             return self._conditional(x, cond, text_cond, time, mask)
 
         return padded
 
-    def warm_up(
-        self, mel_bins: int, device, dtype, cfg_strength: float, cfg_steps: int, nfe_step: int
-    ) -> None:
-        """Compile every bucket (and each pass the settings use) before the first request."""
+    def warm_up(self, mel_bins: int, device, dtype) -> None:
+        """Compile both passes (guided and conditional) for every bucket.
+
+        Runtime settings (nfe_step, cfg_strength, cfg_steps, sway, speed, seed) only
+        choose among these passes and change tensor values, so none of them compiles
+        on a text.
+        """
         if self.compile_mode is None:
             return
         text = torch.zeros(1, 8, dtype=torch.long, device=device)
@@ -173,9 +185,9 @@ class FlowSampler:
                     cond,
                     text,
                     length,
-                    nfe_step=min(nfe_step, 2),
-                    cfg_strength=cfg_strength,
+                    nfe_step=2,
+                    cfg_strength=2.0,
                     sway_sampling_coef=-1.0,
-                    seed=0,
-                    cfg_steps=1 if 0 <= cfg_steps < nfe_step else -1,
+                    noise=torch.Generator(device).manual_seed(0),
+                    cfg_steps=1,  # step 0 guided, step 1 conditional
                 )

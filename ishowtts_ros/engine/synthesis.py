@@ -28,12 +28,18 @@ from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.device import resolve_device, resolve_dtype
 from ishowtts_ros.engine.errors import EngineError, TextError, VoiceError
 from ishowtts_ros.engine.optimize import Runtime, build_runtime
-from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes, normalise_text
+from ishowtts_ros.engine.text import (
+    MAX_CLAUSE_CONTEXT_SECONDS,
+    chunk_text,
+    max_chunk_bytes,
+    normalise_text,
+)
 from ishowtts_ros.engine.voices import (
     Reference,
     ReferenceCache,
     VoiceSpec,
     load_voice_registry,
+    model_ref_text,
     prepare_ref_text,
 )
 
@@ -112,6 +118,10 @@ class Engine:
         self.voice_errors: Dict[str, str] = {}
         self.phase_times: Optional[Dict[str, float]] = None
         """Seconds per phase (transformer, vocoder) accumulate here when set to a dict."""
+        self.noise_dtype = dtype
+        """Initial noise is drawn in this dtype: the model's, as upstream draws it. A seed
+        gives other noise at another dtype; to compare precisions on the same noise, set
+        it to ``torch.float32`` on both engines."""
 
     @classmethod
     def load(cls, config: EngineConfig) -> "Engine":
@@ -182,16 +192,22 @@ class Engine:
         text = normalise_text(text, self.vocab)
         speed = self.config.speed * voice.spec.speed
         reference = voice.reference
-        budget = max_chunk_bytes(voice.ref_text, reference.seconds, speed)
+        budget = max_chunk_bytes(voice.ref_text, reference.source_seconds, speed)
+        clause_bound = max_chunk_bytes(
+            voice.ref_text, reference.source_seconds, speed, MAX_CLAUSE_CONTEXT_SECONDS
+        )
+        chunks = chunk_text(text, budget, self.config.first_chunk_max_bytes, clause_bound)
+        ref_text = model_ref_text(voice.ref_text)
         ref_frames = len(reference.samples) // self.hop_length
         mel_frames = voice.mel.shape[1]
-        ref_bytes = len(voice.ref_text.encode("utf-8"))
+        ref_bytes = len(ref_text.encode("utf-8"))
         plans = []
-        for chunk in chunk_text(text, budget, self.config.first_chunk_max_bytes):
+        for chunk in chunks:
             gen_bytes = len(chunk.encode("utf-8"))
             local_speed = SHORT_CHUNK_SPEED if gen_bytes < SHORT_CHUNK_BYTES else speed
-            tokens = convert_char_to_pinyin([voice.ref_text + chunk])[0]
+            tokens = convert_char_to_pinyin([ref_text + chunk])[0]
             duration = ref_frames + int(ref_frames / ref_bytes * gen_bytes / local_speed)
+            # CFM.sample's floor: at least the text and the reference, plus one frame.
             duration = max(max(len(tokens), mel_frames) + 1, duration)
             plans.append(ChunkPlan(chunk, tokens, duration, ref_frames))
         if not plans:
@@ -222,12 +238,15 @@ class Engine:
         """
         voice = self.get_voice(voice_id)
         plans = self.plan(text, voice.spec.id)
+        # One generator per utterance: its chunks draw fresh noise in order, as upstream's
+        # after torch.manual_seed(seed).
+        noise = torch.Generator(self.device).manual_seed(self._seed(seed))
         fade = int(self.config.cross_fade_s * self.sample_rate)
         held = np.zeros(0, dtype=np.float32)  # not yet emitted end of the joined wave
         joined_length = 0
         for index, plan in enumerate(plans):
             started = time.perf_counter()
-            wave = self._generate(voice, plan, self._seed(seed), cancel)
+            wave = self._generate(voice, plan, noise, cancel)
             overlap = min(fade, joined_length, len(wave))
             if overlap:
                 mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[
@@ -265,7 +284,9 @@ class Engine:
             seed = self.config.seed
         return seed if seed >= 0 else random.randrange(2**31)
 
-    def _generate(self, voice: Voice, plan: ChunkPlan, seed: int, cancel) -> np.ndarray:
+    def _generate(
+        self, voice: Voice, plan: ChunkPlan, noise: torch.Generator, cancel
+    ) -> np.ndarray:
         """One model call: the chunk's wave, without the reference part."""
         config, io = self.config, self.runtime.io
         with io.stream_context():
@@ -278,7 +299,8 @@ class Engine:
                 nfe_step=config.nfe_step,
                 cfg_strength=config.cfg_strength,
                 sway_sampling_coef=config.sway_sampling_coef,
-                seed=seed,
+                noise=noise,
+                noise_dtype=self.noise_dtype,
                 cfg_steps=config.cfg_steps,
                 cancel=cancel,
             )

@@ -26,28 +26,46 @@ TEST_VOICE_RATE = 22050  # not 24 kHz, so that resampling is exercised
 
 
 def model_yaml(
-    dim: int, depth: int, heads: int, text_dim: int, conv_layers: int, name: str
+    dim: int,
+    depth: int,
+    heads: int,
+    text_dim: int,
+    conv_layers: int,
+    name: str,
+    backbone: str = "DiT",
+    **arch_overrides,
 ) -> dict:
-    """Describe F5TTS_v1_Base's layout at another size, as an f5-tts model config."""
+    """Describe a shipped model's layout at another size, as an f5-tts model config.
+
+    ``backbone`` "DiT" follows F5TTS_v1_Base, "UNetT" E2TTS_Base; ``arch_overrides``
+    set other constructor arguments of the backbone (e.g. ``long_skip_connection``).
+    """
+    if backbone == "DiT":
+        arch = {
+            "dim": dim,
+            "depth": depth,
+            "heads": heads,
+            "ff_mult": 2,
+            "text_dim": text_dim,
+            "text_mask_padding": True,
+            "qk_norm": None,
+            "conv_layers": conv_layers,
+            "pe_attn_head": None,
+            "attn_backend": "torch",
+            "attn_mask_enabled": False,
+            "checkpoint_activations": False,
+        }
+    elif backbone == "UNetT":
+        arch = {"dim": dim, "depth": depth, "heads": heads, "ff_mult": 4}
+        arch.update(text_mask_padding=False, pe_attn_head=1)
+    else:
+        raise ValueError(f"backbone must be DiT or UNetT, got {backbone!r}")
     return {
         "model": {
             "name": name,
             "tokenizer": "custom",
-            "backbone": "DiT",
-            "arch": {
-                "dim": dim,
-                "depth": depth,
-                "heads": heads,
-                "ff_mult": 2,
-                "text_dim": text_dim,
-                "text_mask_padding": True,
-                "qk_norm": None,
-                "conv_layers": conv_layers,
-                "pe_attn_head": None,
-                "attn_backend": "torch",
-                "attn_mask_enabled": False,
-                "checkpoint_activations": False,
-            },
+            "backbone": backbone,
+            "arch": {**arch, **arch_overrides},
             "mel_spec": {
                 "target_sample_rate": 24000,
                 "n_mel_channels": 100,
@@ -128,6 +146,8 @@ def write_test_model(
     seed: int = 0,
     write_pt: bool = True,
     name: str = "ishowtts_test",
+    backbone: str = "DiT",
+    **arch_overrides,
 ) -> dict:
     """Write a complete model folder and return the paths of what was written.
 
@@ -156,7 +176,10 @@ def write_test_model(
         )
     }
 
-    _write_yaml(paths["model"], model_yaml(dim, depth, heads, text_dim, conv_layers, name))
+    _write_yaml(
+        paths["model"],
+        model_yaml(dim, depth, heads, text_dim, conv_layers, name, backbone, **arch_overrides),
+    )
     shutil.copyfile(shipped_vocab_path(), paths["vocab"])
     generator = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng():

@@ -1,12 +1,19 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Text: normalisation to what the vocab can say, and chunking into sentences.
+"""Text: reduction to what the vocab can say, and chunking as upstream chunks.
 
-Chunk sizes follow upstream's ``infer_process``: at most
-``ref_bytes / ref_seconds * (22 - ref_seconds) * speed`` UTF-8 bytes, so that reference
-plus chunk stay within the ~22 s the model was trained on. The first chunk is kept
-shorter, so that the first audio is ready early.
+Upstream f5-tts sends the text as it comes: characters the vocab lacks become the unknown
+token, and durations count the UTF-8 bytes of the text. So text the vocab covers is left
+exactly as it is (full-width ，！？ included: they are in the vocab, and upstream splits
+Chinese at them); only what upstream would turn into the unknown token is changed.
+
+Chunking is upstream's ``chunk_text`` with the byte budget ``infer_process`` computes:
+``ref_bytes / ref_seconds * (22 - ref_seconds) * speed``, so that reference plus chunk
+stay within the ~22 s the model was trained on. Two deliberate differences, each with
+its own switch or bound: the first chunk may be kept shorter (first audio sooner), and a
+clause so long that reference plus clause would exceed ``MAX_CLAUSE_CONTEXT_SECONDS`` is
+split between words (upstream sends it whole, far past what the model was trained on).
 """
 
 from __future__ import annotations
@@ -19,10 +26,13 @@ from ishowtts_ros.engine.errors import TextError
 
 MAX_TEXT_CHARS = 100_000
 MAX_CONTEXT_SECONDS = 22.0
-# Punctuation F5 was trained with in place of typographic variants its vocab may lack.
-TYPOGRAPHY = str.maketrans(
-    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": ", ", "…": "...", ";": ","}
-)
+MAX_CLAUSE_CONTEXT_SECONDS = 27.0  # the largest default bucket, 2560 frames, is 27.3 s
+# Characters upstream's convert_char_to_pinyin maps to ASCII itself: left for it to map,
+# so that durations count their bytes as upstream does.
+MAPPED_BY_UPSTREAM = frozenset(";“”‘’")
+# Full-width clause marks the vocab lacks (upstream sends the unknown token for them):
+# the full-width comma keeps their split, their byte count and a pause.
+CLAUSE_MARKS = {"：": "，", "；": "，"}
 # Upstream's chunk_text split: after ASCII punctuation followed by space, or after CJK punctuation.
 SENTENCE_SPLIT = re.compile(r"(?<=[;:,.!?])\s+|(?<=[；：，。！？])")
 
@@ -53,82 +63,96 @@ def is_cjk(char: str) -> bool:
 def normalise_text(text: str, vocab: Dict[str, int]) -> str:
     """Return ``text`` reduced to characters the model knows, or raise :class:`TextError`.
 
-    Control characters become spaces, white space is folded, typographic punctuation is
-    mapped to ASCII, accents the vocab lacks are dropped, other unknown characters (emoji,
-    scripts the model was not trained on) are removed.
+    Characters the vocab knows stay as they are. Control characters and white space
+    become single spaces; full-width ：； become ，; other unknown characters become
+    their compatibility form (full-width digits and letters, ligatures) or their base
+    letter (accents) when the vocab knows that, and are dropped otherwise (emoji,
+    scripts the model was not trained on).
     """
     if not isinstance(text, str):
         raise TextError(f"text must be a string, got {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
         raise TextError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_CHARS}")
-    text = unicodedata.normalize("NFKC", text).translate(TYPOGRAPHY)
-    kept = []
-    for char in text:
-        if char.isspace() or unicodedata.category(char).startswith("C"):
-            kept.append(" ")
-        elif char in vocab or is_cjk(char):
-            kept.append(char)
-        else:
-            base = unicodedata.normalize("NFKD", char)[0]
-            if base in vocab and base != char:
-                kept.append(base)
+    kept = [_speakable(char, vocab) for char in text]
     result = " ".join("".join(kept).split())
     if not any(c.isalnum() for c in result):
         raise TextError(
-            f"nothing speakable in text {_preview(text)}: no letters or digits the model knows"
+            f"nothing speakable in text {preview(text)}: no letters or digits the model knows"
         )
     return result
 
 
-def max_chunk_bytes(ref_text: str, ref_seconds: float, speed: float) -> int:
-    """Upstream's per-chunk byte budget for a reference of this length."""
-    budget = (
-        len(ref_text.encode("utf-8")) / ref_seconds * (MAX_CONTEXT_SECONDS - ref_seconds) * speed
-    )
+def _speakable(char: str, vocab: Dict[str, int]) -> str:
+    """Return what to send the model for one character of input."""
+    if char.isspace() or unicodedata.category(char).startswith("C"):
+        return " "
+    if char in vocab or is_cjk(char) or char in MAPPED_BY_UPSTREAM:
+        return char
+    if char in CLAUSE_MARKS:
+        return CLAUSE_MARKS[char]
+    compatible = unicodedata.normalize("NFKC", char)
+    if compatible and all(c in vocab or is_cjk(c) or c.isspace() for c in compatible):
+        return compatible
+    base = unicodedata.normalize("NFKD", char)[0]
+    return base if base in vocab else ""
+
+
+def max_chunk_bytes(
+    ref_text: str, ref_seconds: float, speed: float, context_seconds: float = MAX_CONTEXT_SECONDS
+) -> int:
+    """Upstream's per-chunk byte budget for a reference of this length (``infer_process``).
+
+    ``ref_text`` is the reference text as ``preprocess_ref_audio_text`` returns it,
+    ``ref_seconds`` the length of the preprocessed clip.
+    """
+    budget = len(ref_text.encode("utf-8")) / ref_seconds * (context_seconds - ref_seconds) * speed
     return max(10, int(budget))
 
 
-def chunk_text(text: str, max_bytes: int, first_max_bytes: int) -> List[str]:
-    """Split into chunks of whole clauses within the byte budgets.
+def chunk_text(
+    text: str, max_bytes: int, first_max_bytes: int = 0, max_clause_bytes: int = 0
+) -> List[str]:
+    """Split ``text`` into chunks as upstream's ``chunk_text(text, max_chars=max_bytes)``.
 
-    Clauses end at punctuation; a clause longer than its budget is split between
-    words, and a word longer than that is split between characters.
+    Clauses end at punctuation and are joined while the chunk stays within the budget.
+    ``first_max_bytes`` (0 = off) is a smaller budget for the first chunk; a first
+    clause longer than it is split between words. Clauses longer than
+    ``max_clause_bytes`` (0 = no bound) are split between words, or between characters
+    where there are no spaces.
     """
-    first_max_bytes = min(first_max_bytes, max_bytes)
+    clauses = [c for c in SENTENCE_SPLIT.split(text) if c]
+    if max_clause_bytes:
+        clauses = [piece for c in clauses for piece in split_between_words(c, max_clause_bytes)]
+    first_budget = min(first_max_bytes, max_bytes) if first_max_bytes else max_bytes
+    if first_max_bytes and clauses and _bytes(clauses[0].strip()) > first_budget:
+        clauses[:1] = split_between_words(clauses[0].strip(), first_budget)
     chunks: List[str] = []
     current = ""
-    for clause in SENTENCE_SPLIT.split(text):
-        clause = clause.strip()
-        if not clause:
-            continue
-        for piece in _fit(clause, first_max_bytes if not chunks else max_bytes):
-            limit = first_max_bytes if not chunks else max_bytes
-            joined = _join(current, piece)
-            if len(joined.encode("utf-8")) <= limit:
-                current = joined
-            else:
-                if current:
-                    chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
+    for clause in clauses:
+        limit = max_bytes if chunks else first_budget
+        if _bytes(current) + _bytes(clause) <= limit:
+            current += _with_space(clause)
+        else:
+            if current:
+                chunks.append(current.strip())
+            current = _with_space(clause)
+    if current.strip():
+        chunks.append(current.strip())
     return chunks
 
 
-def _join(head: str, tail: str) -> str:
-    """Join clauses with a space, except after a multi-byte (CJK) character, as upstream."""
-    if not head:
-        return tail
-    return head + tail if len(head[-1].encode("utf-8")) > 1 else f"{head} {tail}"
+def _with_space(clause: str) -> str:
+    """Upstream appends a space to a clause that ends in a single-byte character."""
+    return clause + " " if len(clause[-1].encode("utf-8")) == 1 else clause
 
 
-def _fit(clause: str, limit: int) -> List[str]:
+def split_between_words(clause: str, limit: int) -> List[str]:
     """Split a clause between words (or characters) into pieces of at most ``limit`` bytes."""
-    if len(clause.encode("utf-8")) <= limit:
+    if _bytes(clause) <= limit:
         return [clause]
     pieces, current = [], ""
     for word in clause.split(" "):
-        while len(word.encode("utf-8")) > limit:
+        while _bytes(word) > limit:
             head = _byte_prefix(word, limit)
             if current:
                 pieces.append(current)
@@ -136,24 +160,29 @@ def _fit(clause: str, limit: int) -> List[str]:
             pieces.append(head)
             word = word[len(head) :]
         joined = f"{current} {word}" if current else word
-        if len(joined.encode("utf-8")) <= limit:
+        if _bytes(joined) <= limit:
             current = joined
         else:
             pieces.append(current)
             current = word
     if current:
         pieces.append(current)
-    return pieces
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def _byte_prefix(word: str, limit: int) -> str:
     out = ""
     for char in word:
-        if len((out + char).encode("utf-8")) > limit:
+        if _bytes(out + char) > limit:
             break
         out += char
     return out or word[0]
 
 
-def _preview(text: str, length: int = 40) -> str:
+def preview(text: str, length: int = 40) -> str:
+    """Quote the start of a text for a log line or an error."""
     return repr(text if len(text) <= length else text[:length] + "…")

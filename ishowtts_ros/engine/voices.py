@@ -3,9 +3,11 @@
 
 """Voices: the YAML registry and reference-clip preprocessing.
 
-Preprocessing follows upstream's ``preprocess_ref_audio_text`` + ``infer_batch_process``:
-mono, clipped to at most ``max_ref_seconds`` at a pause, edges trimmed at -42 dBFS,
-50 ms of silence appended, RMS raised to ``target_rms``, resampled to 24 kHz.
+Preprocessing is upstream's ``preprocess_ref_audio_text`` + ``infer_batch_process``, with
+the same library (pydub) and settings: pauses over 2 s shortened to 2 s, clipped to at
+most ``max_ref_seconds`` at a pause, edges trimmed at -42 dBFS, 50 ms of silence
+appended, mono, RMS raised to ``target_rms``, resampled to the model's rate. Upstream
+writes the result to a temporary WAV file and reads it back; here it stays in memory.
 
 Shapes: ``samples`` is ``[nw]`` float32 at 24 kHz.
 """
@@ -18,18 +20,26 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import List, Optional
 
+import warnings
+
 import numpy as np
 import soundfile
 import torch
 import yaml
 
+with warnings.catch_warnings():  # pydub warns when FFmpeg is absent: segments here never need it
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment, silence
+
 from ishowtts_ros.engine.errors import MissingFileError, VoiceError
 
-SILENCE_DBFS = -42.0  # upstream's remove_silence_edges threshold
-PAUSE_DBFS = -40.0  # upstream's second split_on_silence threshold
-ANALYSIS_MS = 10  # pydub's detect_leading_silence chunk size
-TAIL_SILENCE_S = 0.05
-MIN_SPEECH_S = 0.3
+# Upstream's preprocess_ref_audio_text settings (pydub, milliseconds and dBFS).
+SILENCE_DBFS = -42.0  # remove_silence_edges
+PAUSE_SPLITS = ((1000, -50.0), (100, -40.0))  # (min_silence_len, silence_thresh), in order
+KEEP_SILENCE_MS = 1000
+SEEK_STEP_MS = 10
+TAIL_SILENCE_MS = 50
+MIN_SPEECH_MS = 300
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 PACKAGE_SCHEME = "pkg://"
@@ -56,6 +66,8 @@ class Reference:
     sample_rate: int
     source_rms: float
     """RMS before normalisation: the output is scaled back to it when it was quieter."""
+    source_seconds: float
+    """Length of the prepared clip before resampling: upstream's chunk budget uses it."""
 
     @property
     def seconds(self) -> float:
@@ -143,15 +155,23 @@ def resolve_audio_path(ref_audio: str, base: str) -> str:
 
 
 def prepare_ref_text(ref_text: str) -> str:
-    """Shape the reference text as upstream feeds it to the model.
+    """Shape the reference text as upstream's ``preprocess_ref_audio_text`` returns it.
 
-    It ends in ". " (``preprocess_ref_audio_text``), then one more space after a
-    single-byte last character (``infer_batch_process``).
+    It ends in ". " or "。"; nothing inside it changes. This is the text the chunk budget
+    is computed from.
     """
-    text = " ".join(ref_text.split())
-    if not text.endswith("。"):
-        text = text + " " if text.endswith(".") else text + ". "
-    return text + " " if len(text[-1].encode("utf-8")) == 1 else text
+    if not ref_text.endswith(". ") and not ref_text.endswith("。"):
+        ref_text += " " if ref_text.endswith(".") else ". "
+    return ref_text
+
+
+def model_ref_text(ref_text: str) -> str:
+    """Return the reference text the model reads, as ``infer_batch_process`` shapes it.
+
+    One more space follows a single-byte last character. Token ids and durations are
+    computed from it.
+    """
+    return ref_text + " " if len(ref_text[-1].encode("utf-8")) == 1 else ref_text
 
 
 def file_digest(path: str) -> str:
@@ -174,78 +194,93 @@ def preprocess_reference(
     path: str, target_rate: int, target_rms: float, max_seconds: float
 ) -> Reference:
     """Read and prepare a reference clip; raise a clear error for unusable files."""
-    try:
-        audio, rate = soundfile.read(path, dtype="float32", always_2d=True)
-    except Exception as exc:  # libsndfile raises its own error type for every bad file
-        raise VoiceError(f"reference audio {path} is not a readable sound file: {exc}") from exc
-    audio = audio.mean(axis=1)
-    if audio.size == 0 or not np.isfinite(audio).all():
-        raise VoiceError(f"reference audio {path} is empty or holds invalid samples")
-    audio = clip_at_pause(audio, rate, max_seconds)
-    audio = trim_silent_edges(audio, rate, SILENCE_DBFS)
-    if len(audio) < MIN_SPEECH_S * rate:
+    segment = clip_at_pauses(read_segment(path), max_seconds)
+    segment = trim_silent_edges(segment)
+    if len(segment) < MIN_SPEECH_MS:
         raise VoiceError(
-            f"reference audio {path} holds {len(audio) / rate:.2f} s "
+            f"reference audio {path} holds {len(segment) / 1000:.2f} s "
             f"above {SILENCE_DBFS:.0f} dBFS; "
-            f"at least {MIN_SPEECH_S} s of speech is needed (is it silent?)"
+            f"at least {MIN_SPEECH_MS / 1000} s of speech is needed (is it silent?)"
         )
-    audio = np.concatenate([audio, np.zeros(int(TAIL_SILENCE_S * rate), dtype=np.float32)])
-    source_rms = float(np.sqrt(np.mean(np.square(audio))))
+    segment = segment + AudioSegment.silent(duration=TAIL_SILENCE_MS)
+    # As upstream reads its preprocessed file back: float, channels first, then mono.
+    full_scale = float(2 ** (8 * segment.sample_width - 1))
+    samples = np.array(segment.get_array_of_samples(), dtype=np.float32) / full_scale
+    audio = torch.from_numpy(samples.reshape(-1, segment.channels).T.copy())
+    if audio.shape[0] > 1:
+        audio = torch.mean(audio, dim=0, keepdim=True)
+    source_rms = float(torch.sqrt(torch.mean(torch.square(audio))))
     if source_rms < target_rms:
-        audio = audio * (target_rms / source_rms)
-    tensor = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))
-    if rate != target_rate:
+        audio = audio * target_rms / source_rms
+    if segment.frame_rate != target_rate:
         import torchaudio
 
-        # Same resampler as upstream (torchaudio.transforms.Resample, sinc_interp_hann).
-        tensor = torchaudio.functional.resample(tensor, rate, target_rate)
-    samples = tensor.numpy().astype(np.float32)
-    return Reference(samples, target_rate, source_rms)
+        audio = torchaudio.transforms.Resample(segment.frame_rate, target_rate)(audio)
+    return Reference(
+        audio[0].numpy(), target_rate, source_rms, segment.frame_count() / segment.frame_rate
+    )
 
 
-def chunk_dbfs(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Loudness of consecutive 10 ms chunks in dBFS (pydub's ``dBFS`` for float audio)."""
-    size = max(1, rate * ANALYSIS_MS // 1000)
-    count = int(np.ceil(len(audio) / size))
-    padded = np.zeros(count * size, dtype=np.float64)
-    padded[: len(audio)] = audio
-    rms = np.sqrt(np.mean(np.square(padded.reshape(count, size)), axis=1))
-    return 20 * np.log10(np.maximum(rms, 1e-10))
+def read_segment(path: str) -> AudioSegment:
+    """Read any sound file libsndfile knows into a pydub segment, as pydub reads a WAV.
 
-
-def trim_silent_edges(audio: np.ndarray, rate: int, threshold_dbfs: float) -> np.ndarray:
-    """Drop leading and trailing 10 ms chunks quieter than the threshold."""
-    loud = np.flatnonzero(chunk_dbfs(audio, rate) >= threshold_dbfs)
-    if loud.size == 0:
-        return audio[:0]
-    size = max(1, rate * ANALYSIS_MS // 1000)
-    return audio[loud[0] * size : min(len(audio), (loud[-1] + 1) * size)]
-
-
-def clip_at_pause(audio: np.ndarray, rate: int, max_seconds: float) -> np.ndarray:
-    """Shorten a clip longer than ``max_seconds`` at its last pause before the limit.
-
-    A pause is at least 100 ms under -40 dBFS, as upstream's second silence split.
-    Without one, the clip is cut hard at the limit (upstream's last resort).
+    16-bit files stay 16-bit; others become 32-bit integers (pydub's form of 24-bit).
     """
-    limit = int(max_seconds * rate)
-    if len(audio) <= limit:
-        return audio
-    size = max(1, rate * ANALYSIS_MS // 1000)
-    quiet = chunk_dbfs(audio, rate) < PAUSE_DBFS
-    run, best = 0, None
-    for index in range(min(len(quiet), limit // size)):
-        run = run + 1 if quiet[index] else 0
-        if run >= 10 and index * size > rate:  # keep at least one second of speech
-            best = index * size
-    return audio[: best if best is not None else limit]
+    try:
+        info = soundfile.info(path)
+        width = 2 if info.subtype == "PCM_16" else 4
+        data, rate = soundfile.read(path, dtype=f"int{8 * width}", always_2d=True)
+    except Exception as exc:  # libsndfile raises its own error type for every bad file
+        raise VoiceError(f"reference audio {path} is not a readable sound file: {exc}") from exc
+    if data.size == 0:
+        raise VoiceError(f"reference audio {path} is empty")
+    return AudioSegment(
+        data=np.ascontiguousarray(data).tobytes(),
+        sample_width=width,
+        frame_rate=rate,
+        channels=data.shape[1],
+    )
+
+
+def clip_at_pauses(segment: AudioSegment, max_seconds: float) -> AudioSegment:
+    """Shorten long pauses and cut a long clip at a pause, as ``preprocess_ref_audio_text``.
+
+    Pauses of 1 s or more (under -50 dBFS) are split off with up to 1 s of silence kept on
+    each side, so longer pauses shrink to 2 s. Segments are joined while the clip stays
+    within ``max_seconds`` once it holds half of that; when that still leaves it too
+    long, the same is done at 100 ms pauses under -40 dBFS, and last it is cut hard.
+    """
+    limit_ms = int(max_seconds * 1000)
+    for min_silence_ms, threshold_dbfs in PAUSE_SPLITS:
+        parts = silence.split_on_silence(
+            segment,
+            min_silence_len=min_silence_ms,
+            silence_thresh=threshold_dbfs,
+            keep_silence=KEEP_SILENCE_MS,
+            seek_step=SEEK_STEP_MS,
+        )
+        clipped = AudioSegment.silent(duration=0)
+        for part in parts:
+            if len(clipped) > limit_ms // 2 and len(clipped + part) > limit_ms:
+                break
+            clipped += part
+        if len(clipped) <= limit_ms:
+            return clipped
+    return clipped[:limit_ms]
+
+
+def trim_silent_edges(segment: AudioSegment) -> AudioSegment:
+    """Drop leading and trailing 10 ms chunks under -42 dBFS (upstream's remove_silence_edges)."""
+    segment = segment[silence.detect_leading_silence(segment, silence_threshold=SILENCE_DBFS) :]
+    end = silence.detect_leading_silence(segment.reverse(), silence_threshold=SILENCE_DBFS)
+    return segment[: len(segment) - end] if end > 0 else segment
 
 
 class ReferenceCache:
     """Preprocessed references keyed by content hash and preprocessing parameters."""
 
     def __init__(self, target_rate: int, target_rms: float, max_seconds: float):
-        self.params = (target_rate, target_rms, max_seconds, SILENCE_DBFS, TAIL_SILENCE_S)
+        self.params = (target_rate, target_rms, max_seconds)
         self._entries: dict = {}
 
     def __len__(self) -> int:

@@ -83,9 +83,9 @@ _ENGINE_DOCS = {
     "cross_fade_s": ("cross-fade between text chunks, seconds", True, (0.0, 1.0)),
     "max_ref_seconds": ("reference clips are cut to this length", True, (1.0, 20.0)),
     "first_chunk_max_bytes": (
-        "size limit of the first text chunk (first audio sooner)",
+        "size limit of the first text chunk (first audio sooner); 0 = upstream's chunks",
         True,
-        (10, 1000),
+        (0, 1000),
     ),
     "allow_download": ("download missing default weights from the hub", True, None),
     "compile": ("auto | none | default | reduce-overhead | max-autotune", True, None),
