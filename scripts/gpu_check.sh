@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
-# GPU check: fp16 + torch.compile engine against upstream f5-tts at the same NFE and at its
-# defaults, on the F5TTS_v1_Base architecture with random weights and the reference text.
+# GPU check: the upstream parity tests on CUDA, then fp16 + torch.compile engine against
+# upstream f5-tts on the F5TTS_v1_Base architecture with random weights.
 #
 #   here (with network):  bash scripts/gpu_check.sh --download   # wheels into .whl/
-#   on the CUDA machine:  bash scripts/gpu_check.sh [OUT_DIR] [compile modes...]
+#   on the CUDA machine:  bash scripts/gpu_check.sh [OUT_DIR] [STAGE...]
 #
+# Stages, in the order given (default: all): parity, bench-none, bench-default,
+# bench-max-autotune, bench-reduce-overhead. Each stage has its own time limit, and a stage
+# that fails or runs out of time does not stop the next. Every log lands in OUT_DIR.
 # The CUDA machine needs a stock PyTorch with CUDA and the carried .whl/ folder.
-set -euo pipefail
+set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--download" ]; then
   mkdir -p .whl
@@ -23,17 +26,39 @@ if [ "${1:-}" = "--download" ]; then
 fi
 OUT=${1:-${OUT:-gpu-results}}
 shift || true
-MODES=${*:-"max-autotune reduce-overhead default none"}
+STAGES=${*:-"parity bench-none bench-default bench-max-autotune bench-reduce-overhead"}
 mkdir -p "$OUT"
-python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl
+python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl \
+  || { echo "gpu_check: wheel install failed" >&2; exit 2; }
 export PYTHONPATH="$PWD:/tmp/site${PYTHONPATH:+:$PYTHONPATH}" HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
-python3 -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name())'
-python3 -m pytest -q -p no:cacheprovider test/test_parity.py test/test_optimize.py 2>&1 | tail -3 || true
-first=1
-for mode in $MODES; do
-  extra=()
-  [ $first = 1 ] && extra=(--compare-upstream) && first=0   # upstream once: it does not compile
-  timeout 240 python3 -m ishowtts_ros.bench --random-weights --arch F5TTS_v1_Base --runs 5 --warmup 1 \
-    --compile "$mode" --dtype auto --work-dir /tmp/bench --json "$OUT/bench-$mode.json" "${extra[@]}" \
-    2>&1 | grep -v -i warning | tail -16 || echo "mode $mode: did not finish in time"
+python3 -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(),
+  "cc", torch.cuda.get_device_capability())' 2>&1 | tee "$OUT/device.txt"
+# Everything the stages import, at once: a missing wheel ends the check in seconds.
+python3 -W ignore -c 'import soundfile, pydub, vocos, f5_tts.model, f5_tts.infer.utils_infer
+import ishowtts_ros.engine, ishowtts_ros.bench.cli' || { echo "gpu_check: imports failed" >&2; exit 3; }
+
+stage() {  # NAME SECONDS COMMAND...: run with a limit, log to OUT/NAME.log
+  local name=$1 limit=$2 started=$SECONDS
+  shift 2
+  echo "== $name (limit ${limit} s)"
+  timeout "$limit" "$@" > "$OUT/$name.log" 2>&1
+  local rc=$?
+  grep -v -i -E 'warn|^\s*$' "$OUT/$name.log" | tail -25
+  echo "== $name: exit $rc after $((SECONDS - started)) s"
+}
+
+for name in $STAGES; do
+  case $name in
+    parity)
+      ISHOWTTS_TEST_DEVICE=cuda stage parity 240 python3 -m pytest -q -s -p no:cacheprovider \
+        test/test_parity.py -k "matches_upstream or noise or seed" ;;
+    bench-*)
+      mode=${name#bench-}
+      extra=()
+      [ "$mode" = none ] && extra=(--compare-upstream)  # upstream once: it does not compile
+      stage "$name" 240 python3 -m ishowtts_ros.bench --random-weights --arch F5TTS_v1_Base \
+        --runs 5 --warmup 1 --paragraph-runs 2 --compile "$mode" --dtype auto \
+        --work-dir /tmp/bench --json "$OUT/bench-$mode.json" "${extra[@]}" ;;
+    *) echo "gpu_check: unknown stage $name" >&2 ;;
+  esac
 done

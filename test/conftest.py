@@ -10,6 +10,8 @@ import pytest
 
 # Never reach for the model hub from tests: an empty path must fail clearly instead.
 os.environ["HF_HUB_OFFLINE"] = "1"
+# The engine tiers run on the CPU; scripts/gpu_check.sh runs some of them on CUDA too.
+TEST_DEVICE = os.environ.get("ISHOWTTS_TEST_DEVICE", "cpu")
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -33,7 +35,10 @@ def test_model(tmp_path_factory):
 def engine_config(test_model):
     from ishowtts_ros.engine import EngineConfig
 
-    return EngineConfig.from_yaml(test_model["config"])
+    # Eager unless a test asks for a compile mode (auto would be max-autotune on CUDA).
+    return EngineConfig.from_yaml(test_model["config"]).replace(
+        device=TEST_DEVICE, compile="none"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -248,3 +248,14 @@ def test_unusable_audio_device_warns_and_publishing_continues(ros, test_model):
     assert wait_for(lambda: statuses(diagnostics), 5.0)
     status = statuses(diagnostics)[-1]
     assert status.level == b"\x01" and "no local playback" in status.message
+
+
+def test_chinese_edge_texts_are_all_spoken(ros, test_model):
+    from test_parity import EDGE_TEXTS
+
+    node = start_node(ros, test_model)
+    publisher = ros.publisher(String, "tts/text")
+    for text in EDGE_TEXTS.values():
+        publisher.publish(String(data=text))
+    assert wait_for(lambda: node.stats.spoken + node.stats.failed == len(EDGE_TEXTS), 240.0)
+    assert node.stats.spoken == len(EDGE_TEXTS), node.stats.last_error
