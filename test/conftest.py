@@ -36,9 +36,7 @@ def engine_config(test_model):
     from ishowtts_ros.engine import EngineConfig
 
     # Eager unless a test asks for a compile mode (auto would be max-autotune on CUDA).
-    return EngineConfig.from_yaml(test_model["config"]).replace(
-        device=TEST_DEVICE, compile="none"
-    )
+    return EngineConfig.from_yaml(test_model["config"]).replace(device=TEST_DEVICE, compile="none")
 
 
 @pytest.fixture(scope="session")
