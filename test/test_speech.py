@@ -60,20 +60,67 @@ def test_limit_text_cuts_at_a_sentence_end():
     assert limit_text("x" * 30, 12) == ("x" * 12, True)
 
 
-def test_diagnostic_levels():
+def test_limit_text_cuts_chinese_at_a_sentence_end_without_spaces():
+    assert limit_text("今天很好。我们走吧！明天见。", 11) == ("今天很好。我们走吧！", True)
+
+
+def status(stats, queue_depth=0, usable=("test",), unusable=None, now=None, rtf_warn=0.5):
+    return speech_status(
+        stats, queue_depth, 32, rtf_warn, {"device": "cpu"}, list(usable), unusable or {}, now
+    )
+
+
+def test_diagnostic_loading_ready_slow_and_full():
     stats = SpeechStats()
-    report = speech_status(stats, 0, 32, 0.5, {})
-    assert (report.level, report.message) == (OK, "loading")
+    assert (status(stats, usable=()).level, status(stats, usable=()).message) == (OK, "loading")
     stats.engine_state = "ready"
-    assert speech_status(stats, 0, 32, 0.5, {}).message == "ready"
-    assert speech_status(stats, 26, 32, 0.5, {}).level == WARN
+    assert (status(stats).level, status(stats).message) == (OK, "ready")
+    assert status(stats, queue_depth=26).level == WARN
     stats.record_utterance(0.9, 0.2)
-    report = speech_status(stats, 0, 32, 0.5, {"device": "cpu"})
+    report = status(stats)
     assert report.level == WARN and "mean RTF 0.90" in report.message
-    assert dict(report.values)["device"] == "cpu" and dict(report.values)["spoken"] == "1"
-    stats.engine_state, stats.engine_error = "failed", "checkpoint file not found: /x"
-    report = speech_status(stats, 0, 32, 0.5, {})
+    values = dict(report.values)
+    assert values["device"] == "cpu" and values["spoken"] == "1"
+    assert values["voices usable"] == "test" and values["p95 first-audio latency s"] == "0.200"
+
+
+def test_diagnostic_engine_failure_is_an_error():
+    stats = SpeechStats(engine_state="failed", engine_error="checkpoint file not found: /x")
+    report = status(stats)
     assert report.level == ERROR and "/x" in report.message
+
+
+def test_diagnostic_names_unusable_voices_and_errors_without_a_usable_one():
+    stats = SpeechStats(engine_state="ready")
+    report = status(stats, unusable={"bob": "reference audio not found: /b.wav"})
+    assert report.level == WARN and "bob (reference audio not found: /b.wav)" in report.message
+    assert dict(report.values)["voices unusable"] == "bob"
+    report = status(stats, usable=(), unusable={"bob": "silent"})
+    assert report.level == ERROR and report.message == "no usable voice: bob (silent)"
+
+
+def test_diagnostic_errors_after_three_failures_in_a_row_and_warns_for_a_minute():
+    stats = SpeechStats(engine_state="ready")
+    for _ in range(2):
+        stats.record_failure("VoiceError: voice 'bob' is unusable")
+    report = status(stats)
+    assert report.level == WARN and "2 texts failed in the last 60 s" in report.message
+    stats.record_failure("VoiceError: voice 'bob' is unusable")
+    report = status(stats)
+    assert report.level == ERROR and report.message.startswith("the last 3 texts failed")
+    assert "bob" in report.message
+    stats.record_utterance(0.1, 0.1)  # one spoken text ends the run of failures
+    assert status(stats).level == WARN
+    later = stats.failure_times[-1] + 61.0
+    assert status(stats, now=later).level == OK
+    assert dict(status(stats, now=later).values)["failed in the last 60 s"] == "0"
+
+
+def test_p95_latency_is_the_nearest_rank():
+    stats = SpeechStats()
+    for value in range(1, 101):
+        stats.record_utterance(0.1, value / 100)
+    assert stats.p95_first_audio_s == pytest.approx(0.95)
 
 
 def test_settings_validate_and_every_parameter_is_documented():

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from rclpy.parameter import Parameter
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
 from ros_harness import LATCHED, RosHarness, wait_for
 
@@ -259,3 +260,94 @@ def test_chinese_edge_texts_are_all_spoken(ros, test_model):
         publisher.publish(String(data=text))
     assert wait_for(lambda: node.stats.spoken + node.stats.failed == len(EDGE_TEXTS), 240.0)
     assert node.stats.spoken == len(EDGE_TEXTS), node.stats.last_error
+
+
+DEPTH_1_LATCHED = QoSProfile(
+    depth=1, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
+)
+
+
+@pytest.mark.parametrize("text,chunks", [(PARAGRAPH, 2), ("The door is open now.", 1)])
+def test_published_only_speech_is_paced_and_speaking_lasts_as_its_audio(
+    ros, test_model, text, chunks
+):
+    """Without local playback, tts/speaking covers the audio a remote player plays."""
+    node = start_node(ros, test_model)  # play_audio false: audio is only published
+    speaking = ros.subscribe(Bool, "tts/speaking", DEPTH_1_LATCHED)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    assert wait_for(lambda: len(speaking) >= 1, 5.0)
+    ros.publisher(String, "tts/text").publish(String(data=text))
+    assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
+    began = speaking.times[[m.data for m in speaking.messages].index(True)]
+    assert wait_for(lambda: not speaking.messages[-1].data, 60.0)
+    lasted = speaking.times[-1] - began
+    expected = node.engine.estimate_seconds(text)
+    print(f"{chunks} chunks: speaking for {lasted:.3f} s, audio {expected:.3f} s")
+    assert len(node.engine.plan(text)) == chunks == len(audio)
+    assert lasted == pytest.approx(expected, rel=0.1)
+    if chunks > 1:  # the second chunk went out shortly before the first one ended
+        first = len(audio.messages[0].audio.data) / 2 / 24000
+        assert audio.times[1] - audio.times[0] == pytest.approx(first - 0.2, abs=0.15)
+
+
+def test_stop_cuts_published_audio_that_is_not_out_yet(ros, test_model):
+    node = start_node(ros, test_model)
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    ros.publisher(String, "tts/text").publish(String(data=LONG))
+    assert wait_for(lambda: len(audio) >= 1, 60.0)
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0)  # synthesised, still being published
+    assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
+    assert wait_for(lambda: not speaking.messages[-1].data, 2.0)
+    out = len(audio)
+    planned = len(node.engine.plan(LONG))
+    assert wait_for(lambda: len(audio) > out, 1.0) is False
+    assert out < planned
+
+
+def write_voices(tmp_path, test_model, **clips):
+    """Write a registry with a voice per keyword: a clip path, or None for a silent clip."""
+    import numpy as np
+    import soundfile
+
+    lines = ["voices:"]
+    for voice_id, clip in clips.items():
+        if clip is None:
+            clip = str(tmp_path / f"{voice_id}.wav")
+            soundfile.write(clip, np.zeros(48000, np.float32), 24000)
+        lines.append(f"  - {{id: {voice_id}, ref_audio: {clip}, ref_text: Some words here.}}")
+    path = tmp_path / "voices.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_a_node_whose_only_voice_is_broken_reports_an_error_naming_it(ros, test_model, tmp_path):
+    node = start_node(ros, test_model, voices_file=write_voices(tmp_path, test_model, bob=None))
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    publisher = ros.publisher(String, "tts/text")
+    for _ in range(3):
+        publisher.publish(String(data="Can anyone hear me?"))
+    assert wait_for(lambda: node.stats.failed == 3, 30.0)
+    assert wait_for(
+        lambda: statuses(diagnostics) and values(statuses(diagnostics)[-1])["failed"] == "3", 5.0
+    )
+    status = statuses(diagnostics)[-1]
+    assert status.level == b"\x02" and "bob" in status.message
+    assert values(status)["voices usable"] == "none"
+    assert values(status)["voices unusable"] == "bob"
+    assert values(status)["failed in the last 60 s"] == "3"
+
+
+def test_a_broken_voice_beside_a_good_one_is_named_in_a_warning(ros, test_model, tmp_path):
+    voices = write_voices(tmp_path, test_model, good=test_model["voice"], bob=None)
+    node = start_node(ros, test_model, voices_file=voices)
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    assert wait_for(lambda: statuses(diagnostics), 5.0)
+    status = statuses(diagnostics)[-1]
+    assert status.level == b"\x01" and "unusable voices: bob" in status.message
+    ros.publisher(String, "tts/text/bob").publish(String(data="Through the broken voice."))
+    ros.publisher(String, "tts/text/good").publish(String(data="Through the good one."))
+    assert wait_for(lambda: node.stats.failed == 1 and node.stats.spoken == 1, 60.0)
+    assert wait_for(
+        lambda: "1 texts failed in the last 60 s" in statuses(diagnostics)[-1].message, 5.0
+    )

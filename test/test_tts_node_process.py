@@ -87,6 +87,39 @@ def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
     assert code == 0 and elapsed < 3.0, process.stdout.read()
 
 
+def test_a_sound_device_that_fails_then_works_again_clears_the_warning(ros, test_model, tmp_path):
+    """The device writes into a folder that is missing at first (every write fails)."""
+    from diagnostic_msgs.msg import DiagnosticArray
+
+    folder = tmp_path / "card"
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{folder}/played.raw" format "raw" }}\n'
+    )
+    alsa = f"/usr/share/alsa/alsa.conf:{config}"
+    process = start(test_model, "play_audio:=true", env={"ALSA_CONFIG_PATH": alsa})
+    try:
+        diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+        publisher = ros.publisher(String, "tts/text")
+
+        def speech_status():
+            found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
+            return found[-1] if found else None
+
+        assert wait_for(lambda: speech_status() and speech_status().message == "ready", 60.0)
+        publisher.publish(String(data="Nobody hears this."))
+        assert wait_for(lambda: "playback failed" in speech_status().message, 30.0)
+        assert speech_status().level == b"\x01"
+        folder.mkdir()  # the device works again
+        publisher.publish(String(data="Now you hear me."))
+        assert wait_for(lambda: speech_status().message == "ready", 30.0)
+        assert speech_status().level == b"\x00"
+        assert (folder / "played.raw").stat().st_size > 0
+    finally:
+        code, _ = stop(process, signal.SIGINT)
+    assert code == 0, process.stdout.read()
+
+
 def test_sigterm_while_speaking_exits_cleanly(ros, test_model):
     process = start(test_model, "play_audio:=false", "nfe_step:=64")
     try:

@@ -4,7 +4,9 @@
 """Local playback through sounddevice (PortAudio), from a thread of its own.
 
 ``write`` queues audio and returns at once, so that synthesis of the next chunk overlaps
-playback of this one; ``stop`` silences the device within one block (20 ms).
+playback of this one; ``stop`` silences the device within one block (20 ms). A device
+that fails (unplugged, busy) is opened again for the next chunk; ``error`` says what
+failed until a chunk plays again.
 """
 
 from __future__ import annotations
@@ -88,11 +90,9 @@ class LocalPlayer:
                 raise PlaybackUnavailable(
                     f"audio device {device_spec or 'default'!r}: {exc}"
                 ) from exc
+        self._device, self._device_spec = device, device_spec
         try:
-            self._stream = sounddevice.OutputStream(
-                samplerate=self.device_rate, channels=1, dtype="float32", device=device
-            )
-            self._stream.start()
+            self._stream = self._open()
         except Exception as exc:
             raise PlaybackUnavailable(f"audio device {device_spec or 'default'!r}: {exc}") from exc
         self.device_name = sounddevice.query_devices(self._stream.device)["name"]
@@ -105,6 +105,24 @@ class LocalPlayer:
         self._thread = threading.Thread(target=self._run, name="playback", daemon=True)
         self._thread.start()
         LOG.info("playing on %r at %d Hz", self.device_name, self.device_rate)
+
+    def _open(self):
+        import sounddevice
+
+        stream = sounddevice.OutputStream(
+            samplerate=self.device_rate, channels=1, dtype="float32", device=self._device
+        )
+        stream.start()
+        return stream
+
+    def _close_stream(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.close()
+            except Exception:  # a broken device may refuse even to close
+                LOG.debug("closing the audio stream failed", exc_info=True)
 
     def begin(self, utterance) -> None:
         """Nothing to prepare: the device stream stays open between utterances."""
@@ -149,8 +167,7 @@ class LocalPlayer:
         except queue.Full:
             pass
         self._thread.join(timeout=1.0)
-        self._stream.abort()
-        self._stream.close()
+        self._close_stream()
 
     def _run(self) -> None:
         block = int(BLOCK_S * self.device_rate)
@@ -160,14 +177,20 @@ class LocalPlayer:
                 return
             generation, samples, rate = item
             try:
+                if self._stream is None:  # it failed before: try the device again
+                    self._stream = self._open()
                 samples = resample(samples, rate, self.device_rate)
                 for start in range(0, len(samples), block):
                     if generation != self._generation or self._closed:
                         break
                     self._stream.write(np.ascontiguousarray(samples[start : start + block, None]))
+                if self.error:
+                    LOG.info("playback works again on %r", self.device_name)
+                    self.error = ""
             except Exception as exc:  # a device that went away must not stop the speaker
                 if not self.error:
-                    LOG.error("playback failed: %s", exc)
+                    LOG.exception("playback failed on %r", self.device_name)
                 self.error = f"playback failed: {exc}"
+                self._close_stream()
             finally:
                 self._finished()

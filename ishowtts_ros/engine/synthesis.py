@@ -145,6 +145,7 @@ class Engine:
             except (EngineError, OSError, ValueError) as exc:
                 engine.voice_errors[voice.id] = str(exc)
                 LOG.error("voice %r unusable: %s", voice.id, exc)
+                LOG.debug("traceback", exc_info=True)
         LOG.info(
             "engine ready: %s on %s/%s, compile %s, voices %s",
             spec.name,
@@ -178,6 +179,9 @@ class Engine:
     def get_voice(self, voice_id: Optional[str]) -> Voice:
         """Look a voice up; ``None`` means the default voice."""
         voice_id = voice_id or self.default_voice
+        if voice_id is None:
+            problems = "; ".join(f"{k}: {v}" for k, v in self.voice_errors.items())
+            raise VoiceError(f"no usable voice ({problems or 'the registry is empty'})")
         if voice_id in self.voices:
             return self.voices[voice_id]
         if voice_id in self.voice_errors:

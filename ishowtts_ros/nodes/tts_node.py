@@ -12,6 +12,8 @@ from __future__ import annotations
 import socket
 import sys
 import threading
+import time
+import traceback
 from typing import List, Optional
 
 import rclpy
@@ -29,10 +31,12 @@ from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPo
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
 
+from ishowtts_ros.audio.wav import to_pcm16
 from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.voices import load_voice_registry
 from ishowtts_ros.speech.diagnostics import speech_status
+from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.settings import SpeechSettings, parameter_specs, split_parameters
 from ishowtts_ros.speech.speaker import Speaker
@@ -49,37 +53,6 @@ TEXT_QOS = QoSProfile(
 AUDIO_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
 STATUS_NAME = "tts_node: speech"
 SAMPLE_RATE = 24000
-
-
-class AudioPublisherSink:
-    """Publishes chunks as audio_common_msgs/AudioDataStamped, stamped with their start."""
-
-    def __init__(self, node: Node, messages):
-        self.node = node
-        self.messages = messages
-        self.publisher = node.create_publisher(messages.AudioDataStamped, "tts/audio", AUDIO_QOS)
-        self._start_ns = 0
-        self._offset = 0
-
-    def begin(self, utterance: Utterance) -> None:
-        self._start_ns, self._offset = self.node.get_clock().now().nanoseconds, 0
-
-    def write(self, samples, sample_rate: int) -> None:
-        from ishowtts_ros.audio.wav import to_pcm16
-
-        msg = self.messages.AudioDataStamped()
-        stamp_ns = self._start_ns + self._offset * 1_000_000_000 // sample_rate
-        msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp_ns, 1_000_000_000)
-        msg.header.frame_id = "tts"
-        msg.audio.data = to_pcm16(samples)
-        self.publisher.publish(msg)
-        self._offset += len(samples)
-
-    def drain(self, timeout: float) -> bool:
-        return True
-
-    def stop(self) -> None:
-        pass
 
 
 class TtsNode(Node):
@@ -144,6 +117,17 @@ class TtsNode(Node):
 
     def _make_sinks(self) -> list:
         sinks = []
+        self.player = None
+        if self.settings.play_audio:
+            from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
+
+            try:
+                self.player = LocalPlayer(self.settings.audio_device, SAMPLE_RATE)
+                sinks.append(self.player)
+            except PlaybackUnavailable as exc:
+                self._output_problem("playback_error", f"no local playback: {exc}")
+        self.audio_output = None
+        self._audio_anchor, self._audio_end = None, 0.0
         if self.settings.publish_audio:
             try:
                 import audio_common_msgs.msg as messages
@@ -152,7 +136,10 @@ class TtsNode(Node):
                     "publish_error", f"cannot publish tts/audio: audio_common_msgs missing ({exc})"
                 )
             else:
-                sinks.append(AudioPublisherSink(self, messages))
+                self.audio_pub = self.create_publisher(
+                    messages.AudioDataStamped, "tts/audio", AUDIO_QOS
+                )
+                self.audio_message = messages.AudioDataStamped
                 info = self.create_publisher(messages.AudioInfo, "tts/audio_info", LATCHED)
                 info.publish(
                     messages.AudioInfo(
@@ -163,14 +150,25 @@ class TtsNode(Node):
                         coding_format="wave",
                     )
                 )
-        if self.settings.play_audio:
-            from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
-
-            try:
-                sinks.append(LocalPlayer(self.settings.audio_device, SAMPLE_RATE))
-            except PlaybackUnavailable as exc:
-                self._output_problem("playback_error", f"no local playback: {exc}")
+                # Without a local player, published audio keeps real time itself.
+                lead = None if self.player else self.settings.publish_lead_s
+                self.audio_output = PacedOutput(self._publish_audio, lead)
+                sinks.append(self.audio_output)
         return sinks
+
+    def _publish_audio(self, samples, sample_rate: int, start: float) -> None:
+        """Publish one chunk on tts/audio, stamped with its start time."""
+        msg = self.audio_message()
+        # Chunks that follow each other keep one anchor, so their stamps step exactly.
+        if self._audio_anchor is None or abs(start - self._audio_end) > 1e-6:
+            self._audio_anchor = (self.get_clock().now().nanoseconds, time.monotonic())
+        anchor_ns, anchor_s = self._audio_anchor
+        self._audio_end = start + len(samples) / sample_rate
+        stamp_ns = anchor_ns + round((start - anchor_s) * 1e9)
+        msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp_ns, 1_000_000_000)
+        msg.header.frame_id = "tts"
+        msg.audio.data = to_pcm16(samples)
+        self.audio_pub.publish(msg)
 
     def _output_problem(self, field: str, message: str) -> None:
         self.get_logger().warning(message)  # once: the diagnostics repeat it
@@ -182,6 +180,7 @@ class TtsNode(Node):
             voice_ids = [v.id for v in load_voice_registry(self.engine_config.voices_file)]
         except (OSError, ValueError) as exc:
             self.get_logger().error(f"voices file unusable, only tts/text is served: {exc}")
+            self.get_logger().debug(traceback.format_exc())
             voice_ids = []
         for voice_id in voice_ids:
             self._subscribe(f"tts/text/{voice_id}", voice_id)
@@ -204,6 +203,7 @@ class TtsNode(Node):
             engine = Engine.load(self.engine_config)
         except Exception as exc:  # the node stays up and reports the cause
             self.get_logger().error(f"engine failed to load: {exc}")
+            self.get_logger().debug(traceback.format_exc())
             with self.stats.lock:
                 self.stats.engine_state, self.stats.engine_error = "failed", str(exc)
             return
@@ -268,19 +268,29 @@ class TtsNode(Node):
         self.speaking_pub.publish(Bool(data=speaking))
 
     def _publish_diagnostics(self) -> None:
-        for sink in self.speaker.sinks:  # a sound device that failed while playing
-            if getattr(sink, "error", ""):
-                self.stats.playback_error = sink.error
+        # Output errors last until the output works again.
+        if self.player is not None:
+            self.stats.playback_error = self.player.error
+        if self.audio_output is not None:
+            self.stats.publish_error = self.audio_output.error
         engine = self.engine
         info = {"nfe_step": str(self.engine_config.nfe_step)}
+        usable, unusable = [], {}
         if engine is not None:
             info.update(
                 device=str(engine.device),
                 dtype=engine.dtype_name,
                 compile=engine.runtime.compile_mode or "none",
             )
+            usable, unusable = list(engine.voices), dict(engine.voice_errors)
         report = speech_status(
-            self.stats, len(self.queue), self.settings.max_queue, self.settings.rtf_warn, info
+            self.stats,
+            len(self.queue),
+            self.settings.max_queue,
+            self.settings.rtf_warn,
+            info,
+            usable,
+            unusable,
         )
         status = DiagnosticStatus(
             level=bytes([report.level]),
@@ -296,8 +306,7 @@ class TtsNode(Node):
     def close(self) -> None:
         self.speaker.close()
         for sink in self.speaker.sinks:
-            if hasattr(sink, "close"):
-                sink.close()
+            sink.close()
 
 
 def main(args=None) -> int:

@@ -29,6 +29,8 @@ class SpeechSettings:
     play_audio: bool = True
     audio_device: str = ""
     publish_audio: bool = True
+    publish_lead_s: float = 0.2
+    """Without local playback, tts/audio chunks go out this long before they start."""
     text_topics: List[str] = field(default_factory=list)
     max_chars: int = 2000
     rtf_warn: float = 0.5
@@ -44,6 +46,8 @@ class SpeechSettings:
             raise ValueError(f"max_queue must be in 1..1000, got {self.max_queue!r}")
         if not 1 <= self.max_chars <= 100_000:
             raise ValueError(f"max_chars must be in 1..100000, got {self.max_chars!r}")
+        if not 0.0 <= self.publish_lead_s <= 10.0:
+            raise ValueError(f"publish_lead_s must be in 0.0..10.0, got {self.publish_lead_s!r}")
         if not 0.0 < self.rtf_warn <= 100.0:
             raise ValueError(f"rtf_warn must be in 0..100, got {self.rtf_warn!r}")
         for topic in self.text_topics:
@@ -102,6 +106,11 @@ _SPEECH_DOCS = {
     "play_audio": ("play on a local sound device", True, None),
     "audio_device": ("output device: name part or index; empty = default", True, None),
     "publish_audio": ("publish tts/audio (audio_common_msgs)", True, None),
+    "publish_lead_s": (
+        "without local playback, tts/audio chunks go out this long before they start",
+        True,
+        (0.0, 10.0),
+    ),
     "text_topics": ("extra topics to speak from (std_msgs/String)", True, None),
     "max_chars": ("longer texts are cut at a sentence end", False, (1, 100_000)),
     "rtf_warn": ("diagnostics WARN above this mean real-time factor", False, (0.0, 100.0)),

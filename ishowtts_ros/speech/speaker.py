@@ -17,6 +17,7 @@ from typing import Callable, List, Optional, Protocol
 
 import numpy as np
 
+from ishowtts_ros.engine.text import preview
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.stats import SpeechStats
 
@@ -28,13 +29,19 @@ DRAIN_TIMEOUT_S = 600.0
 class Sink(Protocol):
     """An audio output."""
 
+    error: str
+    """What failed last, until the output works again ("" = working)."""
+
     def begin(self, utterance: Utterance) -> None: ...
 
     def write(self, samples: np.ndarray, sample_rate: int) -> None: ...
 
-    def drain(self, timeout: float) -> bool: ...
+    def drain(self, timeout: float) -> bool:
+        """Wait until the written audio has been heard; False on timeout."""
 
     def stop(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class Speaker:
@@ -119,7 +126,7 @@ class Speaker:
                     self._set_speaking(False)
 
     def _speak(self, item: Utterance, cancel: threading.Event) -> None:
-        from ishowtts_ros.engine.errors import SynthesisCancelled, TextError
+        from ishowtts_ros.engine.errors import EngineError, SynthesisCancelled, TextError
 
         started = time.monotonic()
         first_audio: Optional[float] = None
@@ -139,27 +146,28 @@ class Speaker:
                 synthesis_s += chunk.synthesis_s
                 audio_s += chunk.seconds
         except SynthesisCancelled:
-            LOG.info("stopped speaking %r", _preview(item.text))
+            LOG.info("stopped speaking %s", preview(item.text))
             self.stats.count("dropped", error="stopped while speaking")
             return
         except TextError as exc:
             self._drop(item, str(exc))
             return
-        except Exception as exc:  # one bad text must not end the service
-            LOG.error("synthesis failed for %r: %s", _preview(item.text), exc)
-            self.stats.count("failed", error=f"{type(exc).__name__}: {exc}")
+        except EngineError as exc:  # a clear reason (unusable voice, missing file)
+            LOG.error("synthesis failed for %s: %s", preview(item.text), exc)
+            LOG.debug("traceback", exc_info=True)
+            self.stats.record_failure(f"{type(exc).__name__}: {exc}")
+            return
+        except Exception as exc:  # a bug or a broken device: one bad text must not end the service
+            LOG.exception("synthesis failed for %s", preview(item.text))
+            self.stats.record_failure(f"{type(exc).__name__}: {exc}")
             return
         self.stats.record_utterance(synthesis_s / audio_s if audio_s else 0.0, first_audio or 0.0)
 
     def _drop(self, item: Utterance, reason: str) -> None:
-        LOG.warning("dropped %r: %s", _preview(item.text), reason)
+        LOG.warning("dropped %s: %s", preview(item.text), reason)
         self.stats.count("dropped", error=reason)
 
     def _set_speaking(self, speaking: bool) -> None:
         if speaking != self._speaking:
             self._speaking = speaking
             self.on_speaking(speaking)
-
-
-def _preview(text: str, length: int = 40) -> str:
-    return text if len(text) <= length else text[:length] + "…"

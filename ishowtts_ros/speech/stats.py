@@ -6,11 +6,15 @@
 from __future__ import annotations
 
 import collections
+import math
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Deque, Optional
 
 RTF_WINDOW = 20  # the mean RTF covers the last utterances, so it recovers after a slow spell
+LATENCY_WINDOW = 100
+FAILURE_WINDOW = 256
 
 
 @dataclass
@@ -23,17 +27,39 @@ class SpeechStats:
     dropped: int = 0
     failed: int = 0
     ignored: int = 0
+    consecutive_failures: int = 0
+    """Texts that failed in a row, reset by the next one spoken."""
     last_rtf: Optional[float] = None
     last_first_audio_s: Optional[float] = None
     last_error: str = ""
+    last_failure: str = ""
     playback_error: str = ""
     publish_error: str = ""
+    started: float = field(default_factory=time.monotonic)
     rtfs: Deque[float] = field(default_factory=lambda: collections.deque(maxlen=RTF_WINDOW))
+    first_audio_s: Deque[float] = field(
+        default_factory=lambda: collections.deque(maxlen=LATENCY_WINDOW)
+    )
+    failure_times: Deque[float] = field(
+        default_factory=lambda: collections.deque(maxlen=FAILURE_WINDOW)
+    )
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def mean_rtf(self) -> Optional[float]:
         return sum(self.rtfs) / len(self.rtfs) if self.rtfs else None
+
+    @property
+    def p95_first_audio_s(self) -> Optional[float]:
+        """95th percentile (nearest rank) of the recent first-audio latencies."""
+        if not self.first_audio_s:
+            return None
+        ordered = sorted(self.first_audio_s)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    def failed_within(self, seconds: float, now: Optional[float] = None) -> int:
+        now = time.monotonic() if now is None else now
+        return sum(1 for t in self.failure_times if now - t <= seconds)
 
     def count(self, name: str, amount: int = 1, error: str = "") -> None:
         with self.lock:
@@ -41,9 +67,18 @@ class SpeechStats:
             if error:
                 self.last_error = error
 
+    def record_failure(self, error: str) -> None:
+        with self.lock:
+            self.failed += 1
+            self.consecutive_failures += 1
+            self.last_error = self.last_failure = error
+            self.failure_times.append(time.monotonic())
+
     def record_utterance(self, rtf: float, first_audio_s: float) -> None:
         with self.lock:
             self.spoken += 1
+            self.consecutive_failures = 0
             self.last_rtf = rtf
             self.last_first_audio_s = first_audio_s
             self.rtfs.append(rtf)
+            self.first_audio_s.append(first_audio_s)

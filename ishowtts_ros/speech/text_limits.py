@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Tuple
 
-SENTENCE_END = re.compile(r"[.!?。！？](?=\s|$)")
+# ASCII sentence ends are followed by a space; Chinese ones by the next character.
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)|[。！？]")
 
 
 def limit_text(text: str, max_chars: int) -> Tuple[str, bool]:
