@@ -5,7 +5,8 @@
 
 The fake executables record their argv in ``commands.log`` under the tree, change the
 tree as the real tools would, and fail (exit 1, "Permission denied") while a file
-``fail_<tool>`` exists in the tree.
+``fail_<tool>`` exists in the tree. While ``nvpmodel_query`` exists, ``nvpmodel -q``
+prints its content instead (output of another L4T release, say).
 """
 
 import json
@@ -26,7 +27,10 @@ if os.path.exists(os.path.join(root, "fail_nvpmodel")):
     sys.stderr.write("NVPM ERROR: Permission denied\n")
     sys.exit(1)
 status = os.path.join(root, "var/lib/nvpmodel/status")
-if sys.argv[1:] == ["-q"]:
+query = os.path.join(root, "nvpmodel_query")
+if sys.argv[1:] == ["-q"] and os.path.exists(query):
+    print(open(query).read())
+elif sys.argv[1:] == ["-q"]:
     mode = int(open(status).read())
     print("NV Power Mode: " + modes[mode])
     print(mode)

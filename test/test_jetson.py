@@ -121,7 +121,9 @@ def test_diagnostics_levels(tmp_path):
     reports = by_name(jetson_statuses(stats, control, 80, 95))
     assert set(reports) == {"power mode", "clocks", "temperatures", "power", "memory", "backend"}
     assert reports["clocks"].level == ERROR
-    assert reports["clocks"].message.startswith("GPU at 306 MHz, expected 1300 MHz")
+    assert reports["clocks"].message == "jetson_clocks off: GPU at 306 MHz of 1300 MHz"
+    assert dict(reports["clocks"].values)["jetson_clocks"] == "inactive"
+    assert dict(reports["power mode"].values)["NV Power-Mode"] == "MAXN"
     assert reports["power mode"].level == OK and reports["temperatures"].level == OK
     assert reports["power"].message == "8.0 W on 2 rails"
     assert by_name(jetson_statuses(stats, control, 45, 95))["temperatures"].level == WARN
@@ -189,3 +191,48 @@ def test_refused_restore_keeps_enforcing(tmp_path):
     with pytest.raises(Exception, match="Permission denied"):
         enforcer.set_enforcing(False)
     assert enforcer.state.enforcing
+
+
+def test_unreadable_nvpmodel_output_warns_quoting_it_and_never_sets_the_mode(tmp_path):
+    tree = make_tree(tmp_path, "orin", throttled=False, mode=2)
+    write(tree["root"], "nvpmodel_query", "NVPM WARN: unknown board revision\n")
+    enforcer = enforcer_for(tree, tmp_path)
+    for period in range(5):
+        state = enforcer.check(read_stats(tree["root"]), now=10.0 * period)
+    assert [c for c in commands(tree) if c[:2] == ["nvpmodel", "-m"]] == []
+    assert not state.error and "unknown board revision" in state.unknown_mode
+    report = by_name(jetson_statuses(read_stats(tree["root"]), state, 80, 95))["power mode"]
+    assert report.level == WARN and "'NVPM WARN: unknown board revision'" in report.message
+
+
+def test_a_throttled_gpu_warns_with_its_temperature_and_jetson_clocks_is_not_rerun(tmp_path):
+    tree = make_tree(tmp_path, "orin", throttled=False, mode=0)  # locked at max
+    enforcer = enforcer_for(tree, tmp_path)
+    write(tree["gpu"], "cur_freq", "612000000")  # the GPU slowed itself down
+    write(tree["root"], "sys/class/thermal/thermal_zone2/temp", "97500")
+    for period in range(6):
+        state = enforcer.check(read_stats(tree["root"]), now=10.0 * period)
+    assert ["jetson_clocks"] not in commands(tree) and state.reasserted == 0
+    report = by_name(jetson_statuses(read_stats(tree["root"]), state, 80, 95))["clocks"]
+    assert report.level == WARN
+    assert report.message == "throttled: GPU at 612 MHz of 1300 MHz, hottest tj-thermal 97.5 °C"
+    assert dict(report.values)["jetson_clocks"] == "running"
+
+
+def test_refused_reassertions_back_off_doubling_to_ten_periods(tmp_path):
+    tree = make_tree(tmp_path, "orin", throttled=True, mode=0)
+    write(tree["root"], "fail_jetson_clocks", "")
+    enforcer = enforcer_for(tree, tmp_path, check_period_s=10.0)
+    attempts = []
+    for period in range(60):  # ten minutes of checks, one per period
+        before = len(commands(tree))
+        state = enforcer.check(read_stats(tree["root"]), now=10.0 * period)
+        if ["jetson_clocks"] in commands(tree)[before:]:
+            attempts.append(10 * period)
+    assert attempts == [0, 20, 60, 140, 240, 340, 440, 540]  # +20, +40, +80, then +100
+    assert state.failures == 8 and "8 failed in a row" in state.error
+    report = by_name(jetson_statuses(read_stats(tree["root"]), state, 80, 95))["power mode"]
+    assert report.level == ERROR and dict(report.values)["failed in a row"] == "8"
+    os.remove(os.path.join(tree["root"], "fail_jetson_clocks"))
+    state = enforcer.check(read_stats(tree["root"]), now=640.0)
+    assert state.failures == 0 and not state.error and read_stats(tree["root"]).gpu.at_max

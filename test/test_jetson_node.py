@@ -3,6 +3,8 @@
 
 """jetson_performance_node over real rclpy on loopback, on fake Jetsons."""
 
+import time
+
 import pytest
 from diagnostic_msgs.msg import DiagnosticArray
 from rcl_interfaces.srv import SetParameters
@@ -78,9 +80,23 @@ def test_refusal_gives_an_error_and_the_node_stays(ros, tmp_path):
         5.0,
     )
     assert latest(diagnostics)["power mode"].level == b"\x02"
-    assert latest(diagnostics)["clocks"].message.startswith("GPU at 306 MHz, expected 1300 MHz")
+    assert latest(diagnostics)["clocks"].message == "jetson_clocks off: GPU at 306 MHz of 1300 MHz"
     count = len(diagnostics)
     assert wait_for(lambda: len(diagnostics) > count + 1, 5.0)  # still publishing
+
+
+def test_a_refusing_jetson_clocks_is_retried_less_and_less_often(ros, tmp_path):
+    """With a 0.5 s period, 6 s of refusals: tries at 0, 1, 3 s (not 12 times)."""
+    tree = make_tree(tmp_path / "root", "orin", throttled=True, mode=0)
+    write(tree["root"], "fail_jetson_clocks", "")
+    start(ros, tree["root"], make_tools(tree, tmp_path / "bin"), check_period_s=0.5)
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    time.sleep(6.0)  # the quantity under test is a rate: calls per span of time
+    tries = [c for c in commands(tree) if c == ["jetson_clocks"]]
+    print(f"jetson_clocks tried {len(tries)} times in 6 s")
+    assert 2 <= len(tries) <= 4
+    report = latest(diagnostics)["power mode"]
+    assert int({kv.key: kv.value for kv in report.values}["failed in a row"]) == len(tries)
 
 
 def test_not_a_jetson_warns_and_runs(ros, tmp_path):

@@ -29,6 +29,10 @@ class ControlError(RuntimeError):
     """A power mode or clock change failed; the message says what to do."""
 
 
+class UnknownPowerMode(ControlError):
+    """The power mode could not be read from the tool's answer (quoted in the message)."""
+
+
 class CommandBackend:
     """nvpmodel and jetson_clocks run as executables."""
 
@@ -38,8 +42,13 @@ class CommandBackend:
         self.nvpmodel_cmd = nvpmodel_cmd
         self.jetson_clocks_cmd = jetson_clocks_cmd
 
-    def power_mode(self) -> Optional[PowerMode]:
-        return parse_query(self._run([self.nvpmodel_cmd, "-q"]))
+    def power_mode(self) -> PowerMode:
+        output = self._run([self.nvpmodel_cmd, "-q"])
+        mode = parse_query(output)
+        if mode is None:
+            quoted = " | ".join(output.strip().splitlines()[:3])[:120] or "no output"
+            raise UnknownPowerMode(f"cannot read the power mode from nvpmodel -q: {quoted!r}")
+        return mode
 
     def set_power_mode(self, mode: PowerMode) -> None:
         self._run([self.nvpmodel_cmd, "-m", str(mode.id)])
@@ -101,13 +110,13 @@ class JtopBackend:
         self._jetson = jtop()
         self._jetson.start()
 
-    def power_mode(self) -> Optional[PowerMode]:
+    def power_mode(self) -> PowerMode:
         try:
             mode = self._jetson.nvpmodel
         except Exception as exc:  # the jtop service restarted or went away
             raise ControlError(f"jtop did not answer: {exc}") from exc
         if not mode:
-            return None
+            raise UnknownPowerMode(f"jtop reports no power mode: {mode!r}")
         return PowerMode(int(getattr(mode, "id", -1)), str(getattr(mode, "name", mode)))
 
     def set_power_mode(self, mode: PowerMode) -> None:

@@ -1,7 +1,11 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Jetson diagnostics, one status per concern, computed without ROS."""
+"""Jetson diagnostics, one status per concern, computed without ROS.
+
+Where ros2_jetson_stats' dashboards read a key for the same fact, the key has its name
+too ("NV Power-Mode", "NV Power-ID", "jetson_clocks").
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ def jetson_statuses(
         ]
     return [
         _power_mode(control),
-        _clocks(stats, control),
+        _clocks(stats, control, temp_warn_c),
         _temperatures(stats, temp_warn_c, temp_error_c),
         _power(stats),
         _memory(stats),
@@ -44,11 +48,16 @@ def _power_mode(control: ControlState) -> StatusReport:
     values = [
         ("target", target),
         ("current", current),
+        ("NV Power-Mode", current),
+        ("NV Power-ID", str(control.current.id) if control.current else "unknown"),
         ("enforcing", str(control.enforcing)),
         ("re-asserted", str(control.reasserted)),
+        ("failed in a row", str(control.failures)),
     ]
     if control.error:
         return StatusReport(ERROR, control.error, values, PREFIX + "power mode")
+    if control.unknown_mode:
+        return StatusReport(WARN, control.unknown_mode, values, PREFIX + "power mode")
     if (
         control.enforcing
         and control.target
@@ -60,11 +69,12 @@ def _power_mode(control: ControlState) -> StatusReport:
     return StatusReport(OK, current, values, PREFIX + "power mode")
 
 
-def _clocks(stats: JetsonStats, control: ControlState) -> StatusReport:
+def _clocks(stats: JetsonStats, control: ControlState, temp_warn_c: float) -> StatusReport:
     gpu = stats.gpu
     if gpu is None:
         return StatusReport(WARN, "no GPU devfreq node found", [], PREFIX + "clocks")
     values = [
+        ("jetson_clocks", "running" if gpu.locked else "inactive"),
         ("gpu node", gpu.name),
         ("gpu MHz", f"{gpu.cur_hz / 1e6:.0f}"),
         ("gpu min MHz", f"{gpu.min_hz / 1e6:.0f}"),
@@ -75,15 +85,15 @@ def _clocks(stats: JetsonStats, control: ControlState) -> StatusReport:
         (f"cpu{c.index}", f"{(c.cur_khz or 0) / 1000:.0f} MHz" if c.online else "offline")
         for c in stats.cpus
     ]
-    if not gpu.at_max:
+    hottest = max(stats.thermal, key=lambda z: z.celsius, default=None)
+    heat = f"hottest {hottest.name} {hottest.celsius:.1f} °C" if hottest else "no thermal zones"
+    speed = f"GPU at {gpu.cur_hz / 1e6:.0f} MHz of {gpu.max_hz / 1e6:.0f} MHz"
+    hot = hottest is not None and hottest.celsius >= temp_warn_c
+    if not gpu.at_max and (gpu.locked or hot):  # jetson_clocks cannot help here
+        return StatusReport(WARN, f"throttled: {speed}, {heat}", values, PREFIX + "clocks")
+    if not gpu.locked:
         level = ERROR if control.enforcing else WARN
-        return StatusReport(
-            level,
-            f"GPU at {gpu.cur_hz / 1e6:.0f} MHz, expected {gpu.max_hz / 1e6:.0f} MHz "
-            "(jetson_clocks off or throttled)",
-            values,
-            PREFIX + "clocks",
-        )
+        return StatusReport(level, f"jetson_clocks off: {speed}", values, PREFIX + "clocks")
     return StatusReport(OK, f"GPU at max {gpu.max_hz / 1e6:.0f} MHz", values, PREFIX + "clocks")
 
 

@@ -21,6 +21,11 @@ class GpuState:
     def at_max(self) -> bool:
         return self.cur_hz >= self.max_hz
 
+    @property
+    def locked(self) -> bool:
+        """jetson_clocks is on: it raises the minimum frequency to the maximum."""
+        return self.min_hz >= self.max_hz
+
 
 @dataclass
 class CpuCore:

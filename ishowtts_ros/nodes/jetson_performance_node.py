@@ -40,6 +40,7 @@ class JetsonPerformanceNode(Node):
             self.settings.power_mode,
             self.settings.store_and_restore,
             self.settings.enforce,
+            self.settings.check_period_s,
         )
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
         self.create_service(SetBool, "jetson/set_max_performance", self._on_set_max_performance)
@@ -113,6 +114,7 @@ class JetsonPerformanceNode(Node):
         if not result.successful:
             response.success, response.message = False, result.reason
         elif request.data:
+            self.enforcer.state.retry_at = 0.0  # asked for: try now, whatever the back-off
             self._check()
             state = self.enforcer.state
             response.success = not state.error
@@ -134,6 +136,7 @@ class JetsonPerformanceNode(Node):
             except ControlError as exc:
                 return SetParametersResult(successful=False, reason=str(exc))
         if settings.check_period_s != self.settings.check_period_s:
+            self.enforcer.check_period_s = settings.check_period_s
             self.destroy_timer(self.check_timer)
             self.check_timer = self.create_timer(settings.check_period_s, self._check)
         self.settings = settings
