@@ -12,9 +12,17 @@ from __future__ import annotations
 import os
 from typing import Dict, List, NamedTuple
 
+from ishowtts_ros.engine.config import ENGINE_PARAMS, EngineConfig
+from ishowtts_ros.parameters import check, defaults
+from ishowtts_ros.speech.settings import SPEECH_PARAMS, SpeechSettings
+
 PACKAGE = "ishowtts_ros"
 LOG_LEVELS = ("debug", "info", "warn", "error", "fatal")
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+# tts_node parameters a launch argument can set; meanings and ranges from their tables.
+TTS_ARGUMENTS = ("voices_file", "voice", "nfe_step", "play_audio", "publish_audio")
+TTS_PARAMS = {**ENGINE_PARAMS, **SPEECH_PARAMS}
+TTS_DEFAULTS = {**defaults(EngineConfig), **defaults(SpeechSettings)}
 
 
 class LaunchArgument(NamedTuple):
@@ -23,20 +31,20 @@ class LaunchArgument(NamedTuple):
     description: str
 
 
+def _tts_argument(name: str) -> LaunchArgument:
+    param = TTS_PARAMS[name]
+    allowed = f" [{param.describe_range()}]" if param.describe_range() else ""
+    return LaunchArgument(name, "", f"{param.description}{allowed} (default: the params file's)")
+
+
 LAUNCH_ARGUMENTS = [
     LaunchArgument(
         "params_file",
         "",
         "ROS parameters YAML for both nodes (default: the package's config/ishowtts.yaml)",
     ),
-    LaunchArgument("voices_file", "", "voice registry YAML (default: from the params file)"),
     LaunchArgument("namespace", "", "namespace of both nodes, e.g. robot1"),
-    LaunchArgument("voice", "", "voice of tts/text (default: from the params file)"),
-    LaunchArgument("nfe_step", "", "sampling steps 1..64 (default: from the params file)"),
-    LaunchArgument(
-        "play_audio", "", "play on the local sound device: true/false (default: params file)"
-    ),
-    LaunchArgument("publish_audio", "", "publish tts/audio: true/false (default: params file)"),
+    *(_tts_argument(name) for name in TTS_ARGUMENTS),
     LaunchArgument(
         "enable_jetson_performance", "true", "start jetson_performance_node: true/false"
     ),
@@ -59,23 +67,27 @@ def parse_bool(name: str, value: str) -> bool:
 def tts_overrides(values: Dict[str, str]) -> Dict[str, object]:
     """tts_node parameters set by launch arguments (empty arguments leave the params file's)."""
     overrides: Dict[str, object] = {}
-    for name in ("voices_file", "voice"):
-        if values.get(name):
-            overrides[name] = values[name]
-    if values.get("nfe_step"):
+    for name in TTS_ARGUMENTS:
+        raw = values.get(name, "")
+        if not raw:
+            continue
+        default = TTS_DEFAULTS[name]
+        if isinstance(default, bool):
+            value = parse_bool(name, raw)
+        elif isinstance(default, int):
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValueError(
+                    f"launch argument {name} must be an integer, got {raw!r}"
+                ) from None
+        else:
+            value = raw
         try:
-            overrides["nfe_step"] = int(values["nfe_step"])
-        except ValueError:
-            raise ValueError(
-                f"launch argument nfe_step must be an integer, got {values['nfe_step']!r}"
-            ) from None
-        if not 1 <= overrides["nfe_step"] <= 64:
-            raise ValueError(
-                f"launch argument nfe_step must be in 1..64, got {values['nfe_step']!r}"
-            )
-    for name in ("play_audio", "publish_audio"):
-        if values.get(name):
-            overrides[name] = parse_bool(name, values[name])
+            check(name, value, default, TTS_PARAMS[name])
+        except ValueError as exc:
+            raise ValueError(f"launch argument {exc}") from None
+        overrides[name] = value
     return overrides
 
 

@@ -26,9 +26,9 @@ def pytest_ignore_collect(collection_path, config):
 @pytest.fixture(scope="session")
 def test_model(tmp_path_factory):
     """Paths of a model folder written by ``ishowtts-make-test-model``'s builder."""
-    from ishowtts_ros.engine.test_model import write_test_model
+    from ishowtts_ros.engine.random_model import write_random_model
 
-    return write_test_model(str(tmp_path_factory.mktemp("test_model")))
+    return write_random_model(str(tmp_path_factory.mktemp("test_model")))
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,10 @@ def full_run(test_model, tmp_path_factory):
         "--compare-upstream",
         "--profile",
         "--flop-floor",
+        "--recompiles",
+        "--precision",
+        "--dtype",
+        "bf16",
         "--paragraph-runs",
         "1",
         "--samples",
@@ -64,10 +68,13 @@ def test_results_hold_every_measure(full_run):
     for key in ("device", "dtype", "compile_mode", "nfe_step", "torch_version", "peak_rss_mb"):
         assert key in results
     assert results["speedup_vs_upstream_defaults"] > 1.0  # NFE 7 against upstream's 32
-    assert results["time_ratio_same_nfe"] > 0
+    assert results["speedup_same_nfe"] > 0 and results["first_audio_short_s"] > 0
     assert 0 < results["first_chunk_fraction"] < 1
     assert results["flop_floor"]["transformer_flops"] > 0 and results["flop_floor_ratio"] > 0
     assert results["profile"]["transformer_s"] > 0 and results["profile"]["vocoder_s"] > 0
+    assert results["recompiles"] == {"lengths": 10, "graphs": 0}  # eager: nothing compiles
+    precision = results["precision"]
+    assert 0 < precision["max_abs"] < 0.05 and 0 < precision["vocoder_max_abs"]
     assert "speedup_vs_upstream_defaults" in stdout and "RTF" in stdout
 
 

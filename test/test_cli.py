@@ -95,3 +95,14 @@ def test_say_reports_a_missing_checkpoint_in_one_line(test_model, tmp_path):
     assert result.returncode == 3
     assert f"checkpoint file not found: {tmp_path / 'gone.safetensors'}" in result.stderr
     assert not (tmp_path / "x.wav").exists()
+
+
+@pytest.mark.parametrize("where", ["missing_folder", "a_folder"])
+def test_say_refuses_an_unwritable_out_before_loading_anything(test_model, tmp_path, where):
+    out = tmp_path / "nowhere" / "x.wav" if where == "missing_folder" else tmp_path
+    result = run(
+        "ishowtts-say", "--text", "Hi.", "--config", test_model["config"], "--out", str(out)
+    )
+    assert result.returncode == 2
+    assert f"cannot write --out {out}" in result.stderr and "Traceback" not in result.stderr
+    assert "engine ready" not in result.stderr  # refused before the engine loaded

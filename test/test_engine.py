@@ -30,11 +30,23 @@ def test_first_chunk_is_short(engine):
     assert len(plans[0].text.encode()) <= engine.config.first_chunk_max_bytes
 
 
-def test_length_matches_estimate(engine):
+def test_length_follows_upstreams_duration_rule_and_cross_fade(engine):
+    """Frames per chunk from upstream's rule, computed here from the reference alone."""
+    voice = engine.get_voice(None)
+    ref_text = voice.ref_text + " "  # infer_batch_process's extra space
+    ref_frames = len(voice.reference.samples) // 256
+    fade = int(0.15 * 24000)
     for text in ("Hi.", "A short sentence.", PARAGRAPH):
-        assert engine.synthesize(text, seed=1).seconds == pytest.approx(
-            engine.estimate_seconds(text), abs=1e-9
-        )
+        chunks = [plan.text for plan in engine.plan(text)]
+        lengths = []
+        for chunk in chunks:
+            size = len(chunk.encode())
+            speed = 0.3 if size < 10 else 1.0
+            lengths.append(int(ref_frames / len(ref_text.encode()) * size / speed) * 256)
+        expected = sum(lengths) - fade * (len(lengths) - 1)
+        audio = engine.synthesize(text, seed=1)
+        assert len(audio.samples) == expected, (text, chunks)
+        assert audio.seconds == pytest.approx(engine.estimate_seconds(text), abs=1e-9)
 
 
 def test_seed_reproduces_and_varies(engine):
@@ -44,18 +56,38 @@ def test_seed_reproduces_and_varies(engine):
     assert not np.allclose(first, other)
 
 
-def test_pcm16_is_little_endian_int16(engine):
-    chunk = engine.synthesize("Bytes.", seed=1)
-    pcm = np.frombuffer(chunk.pcm16, dtype="<i2")
-    assert len(pcm) == len(chunk.samples)
-    assert np.allclose(pcm / 32767.0, np.clip(chunk.samples, -1, 1), atol=1 / 32767)
-
-
-def test_cancel_stops_between_steps(engine):
+def test_cancel_before_the_first_step_stops_at_once(engine):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(SynthesisCancelled):
         next(engine.synthesize_stream(PARAGRAPH, cancel=cancel))
+
+
+def test_cancel_in_the_middle_of_sampling_stops_at_the_next_step(engine):
+    """Cancelled from another thread's point of view: during the third of 32 model calls."""
+    cancel = threading.Event()
+    calls = []
+
+    def count_and_cancel(module, args, output):
+        calls.append(1)
+        if len(calls) == 3:
+            cancel.set()
+
+    hook = engine.cfm.transformer.register_forward_hook(count_and_cancel)
+    try:
+        with pytest.raises(SynthesisCancelled):
+            list(
+                engine.synthesize_stream(
+                    PARAGRAPH, settings=with_(engine, nfe_step=32), cancel=cancel
+                )
+            )
+    finally:
+        hook.remove()
+    assert len(calls) == 3  # not one step more
+
+
+def with_(engine, **changes):
+    return engine.settings.replace(**changes)
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🤖", "...!?"])
@@ -70,10 +102,7 @@ def test_unknown_voice_lists_known_ones(engine):
 
 
 def test_speed_shortens_speech(engine):
-    normal = engine.estimate_seconds(PARAGRAPH)
-    engine.config.speed = 2.0
-    try:
-        fast = engine.estimate_seconds(PARAGRAPH)
-    finally:
-        engine.config.speed = 1.0
+    normal = engine.synthesize(PARAGRAPH, seed=1).seconds
+    fast = engine.synthesize(PARAGRAPH, settings=with_(engine, speed=2.0), seed=1).seconds
     assert fast < 0.7 * normal
+    assert engine.settings.speed == 1.0  # a call's settings stay with the call

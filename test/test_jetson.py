@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from ishowtts_ros.jetson.backends import CommandBackend, stats_from_jtop
+from ishowtts_ros.jetson.backends import CommandBackend, ControlError
 from ishowtts_ros.jetson.diagnostics import jetson_statuses
 from ishowtts_ros.jetson.enforce import ControlState, Enforcer
 from ishowtts_ros.jetson.nvpmodel import PowerMode, parse_conf, parse_query, target_mode
@@ -134,45 +134,18 @@ def test_diagnostics_levels(tmp_path):
     )
 
 
-def test_jtop_mapping():
-    """A dict shaped like jetson-stats' documented jetson.stats/gpu/temperature/power/memory."""
-    stats = {"nvp model": "MAXN", "jetson_clocks": "ON", "GPU": 12.0}
-    gpu = {
-        "gpu": {
-            "type": "integrated",
-            "status": {"load": 12.0, "railgate": False},
-            "freq": {"governor": "nvhost_podgov", "cur": 1300500, "max": 1300500, "min": 306000},
-        }
-    }
-    temperature = {
-        "CPU": {"temp": 51.3, "online": True},
-        "GPU": {"temp": 49.0, "online": True},
-        "SOC2": {"temp": -256.0, "online": False},
-    }
-    power = {
-        "rail": {
-            "VDD_GPU_SOC": {"volt": 5000, "curr": 1200, "power": 6000, "avg": 5800, "online": True}
-        },
-        "tot": {"power": 9000, "avg": 8800},
-    }
-    memory = {
-        "RAM": {"tot": 32000000, "used": 8000000, "free": 20000000, "cached": 4000000},
-        "SWAP": {"tot": 4000000, "used": 1000000},
-    }
-    board = {"hardware": {"Model": "NVIDIA Jetson AGX Orin Developer Kit", "L4T": "36.4.0"}}
-    result = stats_from_jtop(stats, gpu, temperature, power, memory, board)
-    assert result.power_mode == "MAXN" and result.gpu.at_max and result.gpu.max_hz == 1300500000
-    assert [(z.name, z.celsius) for z in result.thermal] == [("CPU", 51.3), ("GPU", 49.0)]
-    assert [(r.name, r.milliwatts) for r in result.power] == [("VDD_GPU_SOC", 6000.0)]
-    assert result.memory.ram_used_percent == pytest.approx(25.0)
-    assert result.board.endswith("Orin Developer Kit") and result.is_jetson
+def test_a_missing_command_is_a_clear_control_error(tmp_path):
+    missing = str(tmp_path / "missing-nvpmodel")
+    with pytest.raises(ControlError, match="missing-nvpmodel not found: install JetPack"):
+        CommandBackend(missing, "jetson_clocks").power_mode()
 
 
-def test_commands_are_argument_lists_with_timeouts(tmp_path):
-    backend = CommandBackend(str(tmp_path / "missing-nvpmodel"), "jetson_clocks")
-    with pytest.raises(Exception, match="not found"):
-        backend.power_mode()
-    assert os.path.basename(backend.jetson_clocks_cmd) == "jetson_clocks"
+def test_a_command_that_hangs_is_stopped_with_a_clear_error(tmp_path):
+    hang = tmp_path / "nvpmodel"
+    hang.write_text("#!/bin/sh\nexec sleep 30\n")
+    hang.chmod(0o755)
+    with pytest.raises(ControlError, match="nvpmodel -q did not finish in 0.5 s"):
+        CommandBackend(str(hang), "jetson_clocks", timeout_s=0.5).power_mode()
 
 
 def test_a_power_mode_change_is_followed_by_jetson_clocks(tmp_path):
@@ -188,7 +161,7 @@ def test_refused_restore_keeps_enforcing(tmp_path):
     enforcer = enforcer_for(tree, tmp_path, store_and_restore=True)
     enforcer.start()
     write(tree["root"], "fail_jetson_clocks", "")
-    with pytest.raises(Exception, match="Permission denied"):
+    with pytest.raises(ControlError, match="Permission denied"):
         enforcer.set_enforcing(False)
     assert enforcer.state.enforcing
 

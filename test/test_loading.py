@@ -57,9 +57,9 @@ def test_empty_checkpoint_path_without_download_is_refused(engine_config):
 
 
 def test_checkpoint_of_another_architecture_is_refused(engine_config, tmp_path):
-    from ishowtts_ros.engine.test_model import write_test_model
+    from ishowtts_ros.engine.random_model import write_random_model
 
-    other = write_test_model(str(tmp_path / "other"), dim=32, depth=1)
+    other = write_random_model(str(tmp_path / "other"), dim=32, depth=1)
     with pytest.raises(MissingFileError, match="does not match"):
         Engine.load(config_with(engine_config, ckpt_file=other["safetensors"]))
 

@@ -30,7 +30,7 @@ import yaml
 
 from ishowtts_ros.engine import Engine
 from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes
-from ishowtts_ros.engine.voices import prepare_ref_text
+from ishowtts_ros.engine.reference import prepare_ref_text
 
 EN_TEXT = "Some call me nature, others call me mother nature."
 ZH_TEXT = "对，这就是我，万人敬仰的太乙真人。"
@@ -240,9 +240,9 @@ def test_e2tts_unet_backbone_matches_upstream_and_runs_eager_under_compile(
 ):
     """E2TTS's UNetT is not covered by the padded compiled step: it runs eager, and right."""
     from ishowtts_ros.engine import EngineConfig
-    from ishowtts_ros.engine.test_model import write_test_model
+    from ishowtts_ros.engine.random_model import write_random_model
 
-    paths = write_test_model(
+    paths = write_random_model(
         str(tmp_path_factory.mktemp("e2tts")), dim=64, depth=4, heads=2, backbone="UNetT"
     )
     config = EngineConfig.from_yaml(paths["config"]).replace(

@@ -34,6 +34,11 @@ def test_whitespace_and_control_characters_fold_to_single_spaces(vocab):
     assert normalise_text("  Hello,\tworld!\x00\x07  Bye.\r\n", vocab) == "Hello, world! Bye."
 
 
+def test_terminal_escape_sequences_are_not_spoken(vocab):
+    text = "\x1b[31mError:\x1b[0m motor \x1b[1;33mhot\x1b[K\x1bc now."
+    assert normalise_text(text, vocab) == "Error: motor hot now."
+
+
 @pytest.mark.parametrize(
     "text",
     [

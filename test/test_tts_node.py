@@ -19,7 +19,8 @@ from rcl_interfaces.srv import SetParameters
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
 
-from ishowtts_ros.nodes.tts_node import STATUS_NAME, TtsNode
+from ishowtts_ros.nodes.tts_node import TtsNode
+from ishowtts_ros.speech.diagnostics import STATUS_NAME
 
 PARAGRAPH = (
     "The package has arrived at the front desk. Please collect it before five o'clock "
@@ -96,22 +97,26 @@ def test_speaks_streamed_chunks_of_the_planned_length(ros, test_model):
 def test_stop_mid_utterance_clears_the_queue(ros, test_model):
     node = start_node(ros, test_model, nfe_step=64)
     audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
     publisher = ros.publisher(String, "tts/text")
     for _ in range(3):
         publisher.publish(String(data=LONG))
-    assert wait_for(lambda: len(audio) >= 1, 60.0)
+    assert wait_for(lambda: len(audio) >= 1 and len(node.queue) == 2, 60.0)
     started = time.monotonic()
     response = ros.call(Trigger, "tts/stop", Trigger.Request())
     answered = time.monotonic() - started
     print(f"tts/stop answered in {answered * 1000:.1f} ms")
     assert response.success and response.message == "stopped; cleared 2 queued texts"
-    time.sleep(0.5)
-    count = len(audio)
-    time.sleep(1.0)
-    assert len(audio) == count, "audio kept coming after tts/stop"
-    assert node.stats.spoken == 0 and node.stats.dropped == 3
-    publisher.publish(String(data="Stop, then say this."))  # a stop does not eat the next text
-    assert wait_for(lambda: node.stats.spoken == 1, 60.0)
+    assert wait_for(lambda: not speaking.messages[-1].data, 5.0)
+    before = len(audio)
+    last = "Stop, then say this."
+    publisher.publish(String(data=last))  # a stop does not eat the next text
+    assert wait_for(lambda: node.stats.spoken + node.stats.dropped == 4, 60.0)
+    assert node.stats.spoken == 1 and node.stats.dropped == 3
+    assert wait_for(lambda: not speaking.messages[-1].data, 30.0)
+    # Everything that came after the stop is the last text: the stopped one sent no more.
+    after = sum(len(m.audio.data) for m in audio.messages[before:]) / 2 / 24000
+    assert after == pytest.approx(node.engine.estimate_seconds(last), abs=1e-6)
 
 
 @pytest.mark.parametrize("policy", ["drop_new", "drop_oldest"])
@@ -211,12 +216,12 @@ def test_parameters_reject_bad_values_and_apply_good_ones(ros, test_model):
     assert not set_param("speed", 9.0).successful
     result = set_param("voice", "nobody")
     assert not result.successful and "nobody" in result.reason
-    assert set_param("nfe_step", 16).successful and node.engine.config.nfe_step == 16
+    assert set_param("nfe_step", 16).successful and node.synthesis.nfe_step == 16
     assert set_param("max_queue", 4).successful and node.queue.max_size == 4
 
 
 def test_diagnostics_ok_then_warn_when_slow(ros, test_model):
-    node = start_node(ros, test_model, rtf_warn=1e-6)
+    node = start_node(ros, test_model, rtf_warn=0.001)
     diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
     assert wait_for(lambda: statuses(diagnostics), 5.0)
     first = statuses(diagnostics)[-1]
@@ -351,3 +356,42 @@ def test_a_broken_voice_beside_a_good_one_is_named_in_a_warning(ros, test_model,
     assert wait_for(
         lambda: "1 texts failed in the last 60 s" in statuses(diagnostics)[-1].message, 5.0
     )
+
+
+def test_descriptors_read_back_over_ros_match_the_parameter_table(ros, test_model):
+    from rcl_interfaces.srv import DescribeParameters
+
+    from ishowtts_ros.speech.settings import TTS_NODE_SETTINGS
+
+    start_node(ros, test_model)
+    table = {name: param for _, t in TTS_NODE_SETTINGS for name, param in t.items()}
+    request = DescribeParameters.Request(names=list(table))
+    descriptors = ros.call(DescribeParameters, "tts_node/describe_parameters", request)
+    assert [d.name for d in descriptors.descriptors] == list(table)
+    for descriptor in descriptors.descriptors:
+        param = table[descriptor.name]
+        assert descriptor.description == param.description
+        assert descriptor.read_only == (not param.runtime), descriptor.name
+        ranges = list(descriptor.integer_range) + list(descriptor.floating_point_range)
+        if param.low is not None:
+            assert (ranges[0].from_value, ranges[0].to_value) == (param.low, param.high)
+        else:
+            assert not ranges, descriptor.name
+        if param.choices:
+            assert descriptor.additional_constraints == "one of: " + ", ".join(param.choices)
+
+
+def test_importing_the_node_loads_no_torch():
+    """The engine (and torch, seconds of import) is loaded by the node's loader thread only."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ishowtts_ros.nodes.tts_node\n"
+        "heavy = ('torch', 'torchaudio', 'f5_tts')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout[:500]

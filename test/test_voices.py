@@ -8,8 +8,9 @@ import pytest
 import soundfile
 
 from ishowtts_ros.engine import Engine, MissingFileError, VoiceError
-from ishowtts_ros.engine.test_model import synthetic_voice_wave
-from ishowtts_ros.engine.voices import ReferenceCache, load_voice_registry, preprocess_reference
+from ishowtts_ros.engine.random_model import synthetic_voice_wave
+from ishowtts_ros.engine.reference import ReferenceCache, preprocess_reference
+from ishowtts_ros.engine.registry import load_voice_registry
 
 
 def write(path, wave, rate, channels=1):

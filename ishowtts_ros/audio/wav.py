@@ -15,6 +15,11 @@ def to_pcm16(samples: np.ndarray) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
 
 
+def from_pcm16(data: bytes) -> np.ndarray:
+    """Signed 16-bit little-endian PCM as float32 samples in [-1, 1]."""
+    return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32767.0
+
+
 def write_wav(path: str, samples: np.ndarray, sample_rate: int) -> None:
     """Write mono float samples as a 16-bit PCM WAV file."""
     with wave.open(path, "wb") as out:
@@ -29,5 +34,4 @@ def read_wav(path: str) -> tuple:
     with wave.open(path, "rb") as src:
         if src.getsampwidth() != 2 or src.getnchannels() != 1:
             raise ValueError(f"{path}: expected 16-bit mono PCM")
-        data = src.readframes(src.getnframes())
-        return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32767.0, src.getframerate()
+        return from_pcm16(src.readframes(src.getnframes())), src.getframerate()

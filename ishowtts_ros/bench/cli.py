@@ -7,6 +7,9 @@ Examples::
 
     ishowtts-bench --random-weights --arch bench-small --runs 5 --compare-upstream
     ishowtts-bench --config config/engine.yaml --runs 20 --baseline baseline.json
+
+Timings and statistics: :mod:`.run`; analyses on request: :mod:`.analyses`; the table and
+the regression check: :mod:`.report`.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ import logging
 import os
 import sys
 import time
-from typing import Dict, List
+from typing import Dict
 
 import numpy as np
 import torch
 
-from ishowtts_ros.bench import measure, texts
+from ishowtts_ros.bench import analyses, measure, report, run, texts
 from ishowtts_ros.engine.config import COMPILE_MODES, DTYPES, EngineConfig
 
 # Random-weight architectures: F5TTS_v1_Base's layout, real-size Vocos.
@@ -31,9 +34,7 @@ ARCHS = {
     "bench-small": {"dim": 512, "depth": 8, "heads": 8},
 }
 ARCH_COMMON = {"text_dim": 512, "conv_layers": 4, "vocoder_dim": 512, "vocoder_layers": 8}
-SAMPLE_NFES = (5, 6, 7, 8, 16, 32)
 UPSTREAM_DEFAULT_NFE = 32
-EXIT_REGRESSION = 1
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -56,11 +57,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--dtype", choices=DTYPES, default=None)
     parser.add_argument("--compile", choices=COMPILE_MODES, default=None)
     parser.add_argument(
+        "--buckets", type=int, nargs="+", help="frame lengths to compile for (default: config)"
+    )
+    parser.add_argument(
         "--compare-upstream",
         action="store_true",
         help="time upstream f5-tts at the same NFE and at its defaults, interleaved",
     )
     parser.add_argument("--profile", action="store_true", help="split time into phases")
+    parser.add_argument(
+        "--recompiles",
+        action="store_true",
+        help="count graphs compiled after warm-up over 10 text lengths (0 expected)",
+    )
+    parser.add_argument(
+        "--precision",
+        action="store_true",
+        help="waveform difference to an fp32 engine on the same noise, and the vocoder's share",
+    )
     parser.add_argument(
         "--flop-floor",
         action="store_true",
@@ -108,13 +122,13 @@ def engine_config(args) -> EngineConfig:
     if args.config:
         config = EngineConfig.from_yaml(args.config)
     else:
-        from ishowtts_ros.engine.test_model import write_test_model
+        from ishowtts_ros.engine.random_model import write_random_model
 
         folder = os.path.join(args.work_dir, args.arch)
         marker = os.path.join(folder, "config.yaml")
         if not os.path.isfile(marker):
             print(f"writing random-weight {args.arch} to {folder} ...", flush=True)
-            write_test_model(folder, **ARCHS[args.arch], **ARCH_COMMON, write_pt=False)
+            write_random_model(folder, **ARCHS[args.arch], **ARCH_COMMON, write_pt=False)
         config = EngineConfig.from_yaml(marker).replace(
             voices_file="", device="auto", dtype="auto", seed=0, compile="auto"
         )
@@ -125,56 +139,11 @@ def engine_config(args) -> EngineConfig:
             ("device", args.device),
             ("dtype", args.dtype),
             ("compile", args.compile),
+            ("buckets", args.buckets),
         )
         if value is not None
     }
     return config.replace(**overrides)
-
-
-def time_engine(engine, text: str, seed: int) -> Dict[str, float]:
-    """One streamed synthesis: total and first-chunk time, audio length, memory growth."""
-    first = []
-    started = time.perf_counter()
-
-    def run():
-        total = 0
-        for chunk in engine.synthesize_stream(text, seed=seed):
-            if not first:
-                first.append(time.perf_counter() - started)
-            total += len(chunk.samples)
-        return total
-
-    samples, elapsed, extra_mb = measure.measure_call(run)
-    audio_s = samples / engine.sample_rate
-    return {
-        "synthesis_s": elapsed,
-        "first_chunk_s": first[0],
-        "audio_s": audio_s,
-        "rtf": elapsed / audio_s,
-        "extra_rss_mb": extra_mb,
-    }
-
-
-def time_upstream(
-    upstream, ref_file: str, ref_text: str, text: str, nfe: int, seed: int
-) -> Dict[str, float]:
-    wave, elapsed, extra_mb = measure.measure_call(
-        lambda: upstream.synthesize(ref_file, ref_text, text, nfe, seed)
-    )
-    audio_s = len(wave) / 24000
-    return {
-        "synthesis_s": elapsed,
-        "audio_s": audio_s,
-        "rtf": elapsed / audio_s,
-        "extra_rss_mb": extra_mb,
-    }
-
-
-def summarise(runs: List[Dict[str, float]]) -> Dict[str, object]:
-    """Statistics of each measured quantity over the runs."""
-    result: Dict[str, object] = {key: measure.summary([r[key] for r in runs]) for key in runs[0]}
-    result["speedup"] = 1.0 / result["rtf"]["mean"]
-    return result
 
 
 def main(argv=None) -> int:
@@ -189,16 +158,43 @@ def main(argv=None) -> int:
     except (EngineError, ValueError, OSError) as exc:
         print(f"ishowtts-bench: error: {exc}", file=sys.stderr)
         return 2
-    load_s = time.perf_counter() - load_started
-    voice = engine.get_voice(None)
-    device = str(engine.device)
-    results: Dict[str, object] = {
-        "device": device,
+    results = describe(engine, args, config, time.perf_counter() - load_started)
+    if engine.device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(engine.device)
+    results.update(timed_runs(engine, args, config))
+    results.update(short_texts(engine, args.paragraph_runs))
+    if args.recompiles:
+        results["recompiles"] = analyses.recompiles(engine)
+    if args.precision:
+        results["precision"] = analyses.precision(engine, config)
+    if args.profile:
+        results["profile"] = analyses.profile(engine)
+    if args.flop_floor:
+        results["flop_floor"] = analyses.flop_floor(engine, config)
+        results["flop_floor_ratio"] = results["flop_floor"]["ratio"]
+    results["peak_rss_mb"] = measure.peak_rss_mb()
+    if engine.device.type == "cuda":
+        results["peak_cuda_mb"] = torch.cuda.max_memory_allocated(engine.device) / 2**20
+    if args.samples:
+        analyses.write_samples(engine, args.samples)
+    report.print_table(results)
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w", encoding="utf-8") as stream:
+        json.dump(results, stream, indent=2)
+    print(f"results: {args.json}")
+    return report.check_baseline(args, results)
+
+
+def describe(engine, args, config: EngineConfig, load_s: float) -> Dict[str, object]:
+    """Say what is measured, where, and how long loading and warm-up took."""
+    return {
+        "device": str(engine.device),
         "device_name": torch.cuda.get_device_name(engine.device)
         if engine.device.type == "cuda"
         else "cpu",
         "dtype": engine.dtype_name,
         "compile_mode": engine.runtime.compile_mode or "none",
+        "buckets": engine.runtime.sampler.buckets,
         "nfe_step": config.nfe_step,
         "torch_version": torch.__version__,
         "weights": f"random {args.arch}" if args.random_weights else config.ckpt_file,
@@ -208,225 +204,64 @@ def main(argv=None) -> int:
         "load_s": load_s,
         "warmup_s": engine.runtime.warmup_s,
     }
+
+
+def timed_runs(engine, args, config: EngineConfig) -> Dict[str, object]:
+    """Time the reference text; upstream interleaved at the same NFE and at its default."""
+    results: Dict[str, object] = {}
     upstream = None
+    voice = engine.get_voice(None)
+    ref_file, ref_text = voice.spec.ref_audio, voice.spec.ref_text
     if args.compare_upstream:
         from ishowtts_ros.bench.upstream import UpstreamRunner
 
         upstream = UpstreamRunner(
-            config.model, engine_ckpt(config), config.vocab_file, config.vocoder_dir, device
+            config.model,
+            analyses.engine_ckpt(config),
+            config.vocab_file,
+            config.vocoder_dir,
+            str(engine.device),
         )
         results["upstream_dtype"] = str(upstream.dtype).replace("torch.", "")
-    ref_file, ref_text = voice.spec.ref_audio, voice.spec.ref_text
-
-    if torch.cuda.is_available() and engine.device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(engine.device)
     for index in range(args.warmup):
         engine.synthesize(texts.REFERENCE, seed=index)
         if upstream is not None:
             upstream.synthesize(ref_file, ref_text, texts.REFERENCE, config.nfe_step, index)
     runs, same_nfe, defaults = [], [], []
     for index in range(args.runs):  # interleaved, so that drift hits every contender alike
-        runs.append(time_engine(engine, texts.REFERENCE, seed=index))
+        runs.append(run.time_engine(engine, texts.REFERENCE, seed=index))
         if upstream is not None:
-            same_nfe.append(
-                time_upstream(
-                    upstream, ref_file, ref_text, texts.REFERENCE, config.nfe_step, index
+            for nfe, into in ((config.nfe_step, same_nfe), (UPSTREAM_DEFAULT_NFE, defaults)):
+                into.append(
+                    run.time_upstream(upstream, ref_file, ref_text, texts.REFERENCE, nfe, index)
                 )
-            )
-            defaults.append(
-                time_upstream(
-                    upstream, ref_file, ref_text, texts.REFERENCE, UPSTREAM_DEFAULT_NFE, index
-                )
-            )
         print(f"run {index + 1}/{args.runs}: RTF {runs[-1]['rtf']:.3f}", flush=True)
-    results["engine"] = summarise(runs)
+    results["engine"] = run.summarise(runs)
     if upstream is not None:
-        results["upstream_same_nfe"] = summarise(same_nfe)
-        results["upstream_defaults"] = summarise(defaults)
+        results["upstream_same_nfe"] = run.summarise(same_nfe)
+        results["upstream_defaults"] = run.summarise(defaults)
         engine_time = results["engine"]["synthesis_s"]["median"]
         results["speedup_vs_upstream_defaults"] = (
             results["upstream_defaults"]["synthesis_s"]["median"] / engine_time
         )
-        results["time_ratio_same_nfe"] = (
-            engine_time / results["upstream_same_nfe"]["synthesis_s"]["median"]
+        results["speedup_same_nfe"] = (
+            results["upstream_same_nfe"]["synthesis_s"]["median"] / engine_time
         )
-
-    short = [time_engine(engine, texts.SHORT, seed=i) for i in range(args.paragraph_runs)]
-    results["short_sentence"] = summarise(short)
-    paragraph = [time_engine(engine, texts.PARAGRAPH, seed=i) for i in range(args.paragraph_runs)]
-    results["paragraph"] = summarise(paragraph)
-    results["first_chunk_fraction"] = float(
-        np.median([r["first_chunk_s"] / r["synthesis_s"] for r in paragraph])
-    )
-
-    if args.profile:
-        results["profile"] = profile(engine, voice)
-    if args.flop_floor:
-        results["flop_floor"] = flop_floor(engine, config)
-        results["flop_floor_ratio"] = results["flop_floor"]["ratio"]
-    results["peak_rss_mb"] = measure.peak_rss_mb()
-    if engine.device.type == "cuda":
-        results["peak_cuda_mb"] = torch.cuda.max_memory_allocated(engine.device) / 2**20
-    if args.samples:
-        write_samples(engine, args.samples)
-
-    print_table(results)
-    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
-    with open(args.json, "w", encoding="utf-8") as stream:
-        json.dump(results, stream, indent=2)
-    print(f"results: {args.json}")
-    return check_baseline(args, results)
+    return results
 
 
-def engine_ckpt(config: EngineConfig) -> str:
-    from ishowtts_ros.engine import loading
-
-    spec = loading.load_model_spec(config.model)
-    return loading.resolve_checkpoint(spec.name, config.ckpt_file, config.allow_download)
-
-
-def profile(engine, voice) -> Dict[str, float]:
-    """Seconds per phase of one synthesis of the reference text."""
-    from ishowtts_ros.engine.voices import preprocess_reference
-
-    started = time.perf_counter()
-    engine.plan(texts.REFERENCE)
-    text_s = time.perf_counter() - started
-    started = time.perf_counter()
-    preprocess_reference(
-        voice.spec.ref_audio,
-        engine.sample_rate,
-        engine.config.target_rms,
-        engine.config.max_ref_seconds,
-    )
-    reference_s = time.perf_counter() - started
-    engine.phase_times = {}
-    try:
-        _, total, _ = measure.measure_call(lambda: engine.synthesize(texts.REFERENCE, seed=0))
-        phases = dict(engine.phase_times)
-    finally:
-        engine.phase_times = None
-    other = total - sum(phases.values())
+def short_texts(engine, count: int) -> Dict[str, object]:
+    """First audio of a short sentence, and the first chunk's share of a paragraph."""
+    short = [run.time_engine(engine, texts.SHORT, seed=i) for i in range(count)]
+    paragraph = [run.time_engine(engine, texts.PARAGRAPH, seed=i) for i in range(count)]
     return {
-        "text_prep_s": text_s,
-        "reference_prep_s": reference_s,
-        "transformer_s": phases.get("transformer", 0.0),
-        "vocoder_s": phases.get("vocoder", 0.0),
-        "other_s": other,
-        "total_s": total,
-        "note": "reference prep runs once per voice at load; shown for scale",
+        "short_sentence": run.summarise(short),
+        "paragraph": run.summarise(paragraph),
+        "first_audio_short_s": float(np.median([r["first_chunk_s"] for r in short])),
+        "first_chunk_fraction": float(
+            np.median([r["first_chunk_s"] / r["synthesis_s"] for r in paragraph])
+        ),
     }
-
-
-def flop_floor(engine, config: EngineConfig) -> Dict[str, float]:
-    """Count transformer FLOPs of one synthesis, measure the GEMM rate, and compare."""
-    from ishowtts_ros.bench.flops import dit_forward_flops, gemm_rate
-    from ishowtts_ros.engine import loading
-
-    arch = loading.load_model_spec(config.model).arch
-    sampler = engine.runtime.sampler
-    total = 0.0
-    for plan in engine.plan(texts.REFERENCE):
-        frames = sampler.padded_length(plan.duration) if sampler.compile_mode else plan.duration
-        guided = config.nfe_step if config.cfg_steps < 0 else config.cfg_steps
-        total += guided * dit_forward_flops(arch, frames, batch=2)
-        total += (config.nfe_step - guided) * dit_forward_flops(arch, frames, batch=1)
-    rate = gemm_rate(arch["dim"], arch.get("ff_mult", 4), 2048, engine.device, engine.dtype)
-    engine.phase_times = {}
-    try:
-        engine.synthesize(texts.REFERENCE, seed=0)
-        transformer_s = engine.phase_times["transformer"]
-    finally:
-        engine.phase_times = None
-    floor_s = total / rate
-    return {
-        "transformer_flops": total,
-        "gemm_flops_per_s": rate,
-        "floor_s": floor_s,
-        "transformer_s": transformer_s,
-        "ratio": transformer_s / floor_s,
-    }
-
-
-def write_samples(engine, folder: str) -> None:
-    """One WAV per NFE of the reference text, for listening tests."""
-    from ishowtts_ros.audio.wav import write_wav
-
-    os.makedirs(folder, exist_ok=True)
-    nfe = engine.config.nfe_step
-    try:
-        for steps in SAMPLE_NFES:
-            engine.config.nfe_step = steps
-            audio = engine.synthesize(texts.REFERENCE, seed=0)
-            write_wav(
-                os.path.join(folder, f"nfe{steps:02d}.wav"), audio.samples, audio.sample_rate
-            )
-    finally:
-        engine.config.nfe_step = nfe
-    print(f"samples: {folder}")
-
-
-def print_table(results: Dict[str, object]) -> None:
-    rows = [("engine", results["engine"])]
-    for key in ("upstream_same_nfe", "upstream_defaults", "short_sentence", "paragraph"):
-        if key in results:
-            rows.append((key, results[key]))
-    print(
-        f"\n{results['device_name']} | {results['dtype']} | compile {results['compile_mode']} | "
-        f"NFE {results['nfe_step']} | torch {results['torch_version']}"
-    )
-    print(
-        f"{'':20} {'time med s':>10} {'RTF mean':>9} {'RTF med':>8} {'RTF min':>8} "
-        f"{'RTF max':>8} {'CV %':>6} {'audio s':>8} {'1st chunk':>9} {'+RSS MB':>8}"
-    )
-    for name, row in rows:
-        first = row.get("first_chunk_s", {}).get("median", float("nan"))
-        print(
-            f"{name:20} {row['synthesis_s']['median']:10.3f} {row['rtf']['mean']:9.3f} "
-            f"{row['rtf']['median']:8.3f} {row['rtf']['min']:8.3f} {row['rtf']['max']:8.3f} "
-            f"{row['rtf']['cv_percent']:6.1f} {row['audio_s']['median']:8.2f} {first:9.3f} "
-            f"{row['extra_rss_mb']['max']:8.1f}"
-        )
-    for key in (
-        "speedup_vs_upstream_defaults",
-        "time_ratio_same_nfe",
-        "first_chunk_fraction",
-        "flop_floor_ratio",
-        "peak_rss_mb",
-        "peak_cuda_mb",
-        "load_s",
-        "warmup_s",
-    ):
-        if key in results:
-            print(f"{key:30} {results[key]:.3f}")
-    if "profile" in results:
-        print(
-            "profile: "
-            + ", ".join(
-                f"{k} {v:.3f}" for k, v in results["profile"].items() if isinstance(v, float)
-            )
-        )
-
-
-def check_baseline(args, results: Dict[str, object]) -> int:
-    """Exit 1 when the median RTF is worse than the baseline's by more than the tolerance."""
-    if not args.baseline:
-        return 0
-    median = results["engine"]["rtf"]["median"]
-    if args.update_baseline:
-        with open(args.baseline, "w", encoding="utf-8") as stream:
-            json.dump(results, stream, indent=2)
-        print(f"baseline written: {args.baseline} (median RTF {median:.4f})")
-        return 0
-    with open(args.baseline, encoding="utf-8") as stream:
-        reference = json.load(stream)["engine"]["rtf"]["median"]
-    change = median / reference - 1.0
-    verdict = "REGRESSION" if change > args.tolerance else "ok"
-    print(
-        f"median RTF {median:.4f} vs baseline {reference:.4f}: {change:+.1%} "
-        f"(tolerance {args.tolerance:.0%}) {verdict}"
-    )
-    return EXIT_REGRESSION if verdict == "REGRESSION" else 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import numpy as np
 import soundfile
 import torch
 
-from ishowtts_ros.engine import loading
+from ishowtts_ros.engine.model_spec import load_model_spec
 
 
 class UpstreamRunner:
@@ -29,7 +29,7 @@ class UpstreamRunner:
         import f5_tts.model as f5_model
         from f5_tts.infer.utils_infer import load_model, load_vocoder
 
-        spec = loading.load_model_spec(model)
+        spec = load_model_spec(model)
         self.device = device
         with contextlib.redirect_stdout(io.StringIO()):  # upstream prints as it loads
             self.model = load_model(

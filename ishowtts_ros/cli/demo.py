@@ -31,10 +31,11 @@ STOP_TIMEOUT_S = 5.0
 def engine_config(path: str, model_dir: str) -> EngineConfig:
     """Return the config with real weights, or the small test model's when they are missing."""
     from ishowtts_ros.engine import loading
+    from ishowtts_ros.engine.model_spec import load_model_spec
 
     config = EngineConfig.from_yaml(path)
     try:
-        spec = loading.load_model_spec(config.model)
+        spec = load_model_spec(config.model)
         loading.resolve_checkpoint(spec.name, config.ckpt_file, config.allow_download)
         loading.resolve_vocoder_dir(config.vocoder_dir, config.allow_download)
         return config
@@ -44,10 +45,10 @@ def engine_config(path: str, model_dir: str) -> EngineConfig:
             "random-weight test model, which speaks noise, not words",
             flush=True,
         )
-    from ishowtts_ros.engine.test_model import write_test_model
+    from ishowtts_ros.engine.random_model import write_random_model
 
     if not os.path.isfile(os.path.join(model_dir, "config.yaml")):
-        write_test_model(model_dir)
+        write_random_model(model_dir)
     return EngineConfig.from_yaml(os.path.join(model_dir, "config.yaml"))
 
 
@@ -150,11 +151,9 @@ def main(argv=None) -> int:
         finally:
             for process in nodes:
                 stop_node(process)
-    import numpy as np
+    from ishowtts_ros.audio.wav import from_pcm16, write_wav
 
-    from ishowtts_ros.audio.wav import write_wav
-
-    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767.0
+    samples = from_pcm16(pcm)
     write_wav(args.out, samples, 24000)
     print(
         f"demo: spoke {len(samples) / 24000:.2f} s in {count} chunks, "

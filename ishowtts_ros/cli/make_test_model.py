@@ -27,10 +27,10 @@ def main(argv=None) -> int:
     if args.dim % args.heads:
         parser.error(f"--dim must be a multiple of --heads, got {args.dim} and {args.heads}")
 
-    from ishowtts_ros.engine.test_model import write_test_model
+    from ishowtts_ros.engine.random_model import write_random_model
 
     started = time.perf_counter()
-    paths = write_test_model(
+    paths = write_random_model(
         args.out_dir, dim=args.dim, depth=args.depth, heads=args.heads, seed=args.seed
     )
     print(f"wrote test model to {args.out_dir} in {time.perf_counter() - started:.1f} s")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 
@@ -15,6 +16,20 @@ from ishowtts_ros.engine.errors import EngineError, MissingFileError
 
 EXIT_ERROR = 2
 EXIT_MISSING_MODEL = 3  # model files absent: scripts can fall back to the test model
+
+
+def unwritable(path: str) -> str:
+    """Say why ``path`` cannot be written as a file ("" when it can)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "it is a folder"
+    if not os.path.isdir(folder):
+        return f"no folder {folder}"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"folder {folder} is not writable"
+    return ""
 
 
 def main(argv=None) -> int:
@@ -34,6 +49,11 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    problem = unwritable(args.out)
+    if problem:  # before minutes of loading and synthesis
+        print(f"ishowtts-say: error: cannot write --out {args.out}: {problem}", file=sys.stderr)
+        return EXIT_ERROR
 
     from ishowtts_ros.audio.wav import write_wav
     from ishowtts_ros.engine import Engine

@@ -1,9 +1,10 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Engine configuration: every setting, its default and its validation, in one place.
+"""Engine configuration: every setting with its default, and what each one means.
 
-The field names are also the ROS parameter names of ``tts_node``.
+The field names are also the ROS parameter names of ``tts_node``; :data:`ENGINE_PARAMS`
+is their table (description, range, runtime or start-up only).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any, List, Mapping, Optional
 
 import yaml
 
+from ishowtts_ros.parameters import Param, check, check_all
+
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "fp32", "fp16", "bf16")
 COMPILE_MODES = ("auto", "none", "default", "reduce-overhead", "max-autotune")
@@ -23,10 +26,44 @@ DEFAULT_BUCKETS = (512, 768, 1024, 1536, 2048, 2560)
 # folder of the YAML file they came from.
 PATH_FIELDS = ("ckpt_file", "vocab_file", "vocoder_dir", "voices_file", "compile_cache_dir")
 
+ENGINE_PARAMS = {
+    "model": Param("model config shipped with f5-tts, or a YAML path"),
+    "ckpt_file": Param("checkpoint .safetensors/.pt (EMA weights); empty = download"),
+    "vocab_file": Param("vocab.txt of the checkpoint; empty = f5-tts's"),
+    "vocoder_dir": Param("folder with Vocos config.yaml + pytorch_model.bin; empty = download"),
+    "voices_file": Param("voice registry YAML; empty = f5-tts's example voice"),
+    "device": Param("where the model runs; auto = CUDA when present", choices=DEVICES),
+    "dtype": Param("precision; auto = fp16 on CUDA, else fp32", choices=DTYPES),
+    "nfe_step": Param("sampling steps; fewer is faster, more is cleaner", True, 1, 64),
+    "cfg_strength": Param("classifier-free guidance strength", True, 0.0, 10.0),
+    "sway_sampling_coef": Param("sway sampling coefficient", True, -1.0, 1.0),
+    "speed": Param("speaking rate", True, 0.3, 3.0),
+    "seed": Param("noise seed; -1 = random per utterance", True, -1, 2**31 - 1),
+    "target_rms": Param("loudness references are raised to", False, 0.01, 1.0),
+    "cross_fade_s": Param("cross-fade between text chunks, seconds", False, 0.0, 1.0),
+    "max_ref_seconds": Param("reference clips are cut to this length", False, 1.0, 20.0),
+    "first_chunk_max_bytes": Param(
+        "size limit of the first text chunk (first audio sooner); 0 = upstream's chunks",
+        False,
+        0,
+        1000,
+    ),
+    "allow_download": Param("download missing default weights from the hub"),
+    "compile": Param(
+        "torch.compile mode; auto = max-autotune on CUDA, none on CPU", choices=COMPILE_MODES
+    ),
+    "compile_cache_dir": Param(
+        "inductor cache folder, used while warming up; empty = ~/.cache/ishowtts/inductor"
+    ),
+    "buckets": Param("frame lengths compiled sequences are padded to (increasing)"),
+    "cfg_steps": Param("guidance on the first N steps only; -1 = all", True, -1, 64),
+    "warmup": Param("compile every bucket and pass at start-up"),
+}
+
 
 @dataclass
 class EngineConfig:
-    """Settings of :class:`ishowtts_ros.engine.Engine`.
+    """Settings of :class:`ishowtts_ros.engine.Engine`; what each means: :data:`ENGINE_PARAMS`.
 
     Empty paths mean "the upstream default": the checkpoint and vocoder are then
     downloaded from the hub when it is reachable, the vocab shipped with f5-tts is
@@ -34,7 +71,6 @@ class EngineConfig:
     """
 
     model: str = "F5TTS_v1_Base"
-    """Name of a model config shipped with f5-tts, or a path to such a YAML file."""
     ckpt_file: str = ""
     vocab_file: str = ""
     vocoder_dir: str = ""
@@ -46,53 +82,39 @@ class EngineConfig:
     sway_sampling_coef: float = -1.0
     speed: float = 1.0
     seed: int = -1
-    """Noise seed; -1 draws a fresh seed for every utterance."""
     target_rms: float = 0.1
     cross_fade_s: float = 0.15
     max_ref_seconds: float = 12.0
     first_chunk_max_bytes: int = 60
-    """Upper bound of the first text chunk, so that first audio comes early (0 = as upstream)."""
     allow_download: bool = True
-    """Fetch missing default weights from the hub (honours HF_HUB_OFFLINE)."""
     compile: str = "auto"
-    """torch.compile mode for transformer and vocoder; auto = max-autotune on CUDA, none on CPU."""
     compile_cache_dir: str = ""
-    """Inductor's cache, reused across restarts ("" = ~/.cache/ishowtts/inductor)."""
     buckets: List[int] = field(default_factory=lambda: list(DEFAULT_BUCKETS))
-    """Frame lengths a compiled model pads sequences up to, so that no length recompiles."""
     cfg_steps: int = -1
-    """Apply classifier-free guidance on the first N steps only (-1 = all; fewer is faster)."""
     warmup: bool = True
-    """Run every bucket once at load, so that no request waits for compilation."""
 
     def __post_init__(self) -> None:
         self.validate()
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the first bad key and value."""
-        _choice("device", self.device, DEVICES)
-        _choice("dtype", self.dtype, DTYPES)
-        if not isinstance(self.model, str) or not self.model.strip():
+        if isinstance(self.buckets, tuple):
+            self.buckets = list(self.buckets)  # a YAML tuple or ROS array becomes a list
+        check_all(self, ENGINE_PARAMS)
+        if not self.model.strip():
             raise ValueError(f"model must be a model config name or YAML path, got {self.model!r}")
-        for name in PATH_FIELDS:
-            if not isinstance(getattr(self, name), str):
-                raise ValueError(f"{name} must be a path string, got {getattr(self, name)!r}")
-        _int_range("nfe_step", self.nfe_step, 1, 64)
-        _float_range("cfg_strength", self.cfg_strength, 0.0, 10.0)
-        _float_range("sway_sampling_coef", self.sway_sampling_coef, -1.0, 1.0)
-        _float_range("speed", self.speed, 0.3, 3.0)
-        _int_range("seed", self.seed, -1, 2**31 - 1)
-        _float_range("target_rms", self.target_rms, 0.01, 1.0)
-        _float_range("cross_fade_s", self.cross_fade_s, 0.0, 1.0)
-        _float_range("max_ref_seconds", self.max_ref_seconds, 1.0, 20.0)
-        _int_range("first_chunk_max_bytes", self.first_chunk_max_bytes, 0, 1000)
-        _choice("compile", self.compile, COMPILE_MODES)
-        for name in ("allow_download", "warmup"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be true or false, got {getattr(self, name)!r}")
-        _int_range("cfg_steps", self.cfg_steps, -1, 64)
-        _buckets("buckets", self.buckets)
-        self.buckets = list(self.buckets)  # a YAML tuple or ROS array becomes a list
+        frames_ok = all(
+            isinstance(b, int) and not isinstance(b, bool) and 16 <= b <= 65536
+            for b in self.buckets
+        )
+        if not frames_ok or self.buckets != sorted(set(self.buckets)):
+            raise ValueError(
+                f"buckets must be increasing frame counts in 16..65536, got {self.buckets!r}"
+            )
+
+    def synthesis(self) -> "SynthesisSettings":
+        """Return the per-call settings this config starts with."""
+        return SynthesisSettings(**{name: getattr(self, name) for name in SYNTHESIS_FIELDS})
 
     @classmethod
     def from_dict(
@@ -147,24 +169,28 @@ def resolve_path(value: str, base_dir: str) -> str:
     return value if os.path.isabs(value) else os.path.normpath(os.path.join(base_dir, value))
 
 
-def _choice(name: str, value: Any, choices: tuple) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {'/'.join(choices)}, got {value!r}")
+@dataclass(frozen=True)
+class SynthesisSettings:
+    """What may differ from one call to the next (piper's ``SynthesisConfig``).
+
+    The engine takes one per call; :meth:`EngineConfig.synthesis` gives the configured
+    ones. Ranges are the same parameters' in :data:`ENGINE_PARAMS`.
+    """
+
+    nfe_step: int
+    cfg_strength: float
+    sway_sampling_coef: float
+    speed: float
+    seed: int
+    cfg_steps: int
+
+    def __post_init__(self) -> None:
+        for name in SYNTHESIS_FIELDS:
+            check(name, getattr(self, name), getattr(EngineConfig, name), ENGINE_PARAMS[name])
+
+    def replace(self, **changes: Any) -> "SynthesisSettings":
+        """Copy with some settings changed, validated."""
+        return dataclasses.replace(self, **changes)
 
 
-def _int_range(name: str, value: Any, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in {low}..{high}, got {value!r}")
-
-
-def _buckets(name: str, value: Any) -> None:
-    frames_ok = isinstance(value, (list, tuple)) and all(
-        isinstance(b, int) and not isinstance(b, bool) and 16 <= b <= 65536 for b in value
-    )
-    if not frames_ok or list(value) != sorted(set(value)):
-        raise ValueError(f"{name} must be increasing frame counts in 16..65536, got {value!r}")
-
-
-def _float_range(name: str, value: Any, low: float, high: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ValueError(f"{name} must be a number in {low}..{high}, got {value!r}")
+SYNTHESIS_FIELDS = ("nfe_step", "cfg_strength", "sway_sampling_coef", "speed", "seed", "cfg_steps")

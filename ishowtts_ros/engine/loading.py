@@ -12,14 +12,12 @@ file and where to put it; a model is never left with random weights.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from importlib.resources import files
 from typing import Dict
 
 import torch
-from omegaconf import OmegaConf
 
 from ishowtts_ros.engine.errors import MissingFileError
+from ishowtts_ros.engine.model_spec import ModelSpec
 from ishowtts_ros.engine.text import read_vocab, shipped_vocab_path
 
 
@@ -39,55 +37,6 @@ STALE_KEYS = (
     "mel_spec.mel_stft.mel_scale.fb",
     "mel_spec.mel_stft.spectrogram.window",
 )
-
-
-@dataclass
-class ModelSpec:
-    """What a model config file says about the network and its mel frontend."""
-
-    name: str
-    backbone: str
-    arch: dict
-    mel: dict
-
-
-def shipped_model_names() -> list:
-    """Names of the model configs that ship inside the f5-tts wheel."""
-    configs = files("f5_tts").joinpath("configs")
-    return sorted(p.name[: -len(".yaml")] for p in configs.iterdir() if p.name.endswith(".yaml"))
-
-
-def load_model_spec(model: str) -> ModelSpec:
-    """Read a shipped model config by name, or an f5-tts-format YAML file by path."""
-    if model.endswith((".yaml", ".yml")):
-        if not os.path.isfile(model):
-            raise MissingFileError(f"model config file not found: {model}")
-        path = model
-    else:
-        names = shipped_model_names()
-        if model not in names:
-            raise ValueError(
-                f"model must be one of {', '.join(names)} or a YAML path, got {model!r}"
-            )
-        path = str(files("f5_tts").joinpath(f"configs/{model}.yaml"))
-    cfg = OmegaConf.load(path)
-    try:
-        spec = ModelSpec(
-            name=str(cfg.model.name),
-            backbone=str(cfg.model.backbone),
-            arch=OmegaConf.to_container(cfg.model.arch, resolve=True),
-            mel=OmegaConf.to_container(cfg.model.mel_spec, resolve=True),
-        )
-    except Exception as exc:  # omegaconf raises several types for a missing key
-        raise ValueError(
-            f"model config {path} lacks model.name/backbone/arch/mel_spec: {exc}"
-        ) from exc
-    if spec.mel.get("mel_spec_type", "vocos") != "vocos":
-        raise ValueError(
-            f"model config {path}: only the vocos mel frontend is supported, "
-            f"got {spec.mel['mel_spec_type']!r}"
-        )
-    return spec
 
 
 def load_vocab(vocab_file: str) -> Dict[str, int]:

@@ -22,9 +22,9 @@ from typing import Dict, Iterator, List, Optional
 import numpy as np
 import torch
 
-from ishowtts_ros.audio.wav import to_pcm16
 from ishowtts_ros.engine import loading
-from ishowtts_ros.engine.config import EngineConfig
+from ishowtts_ros.engine.model_spec import load_model_spec
+from ishowtts_ros.engine.config import EngineConfig, SynthesisSettings
 from ishowtts_ros.engine.device import resolve_device, resolve_dtype
 from ishowtts_ros.engine.errors import EngineError, TextError, VoiceError
 from ishowtts_ros.engine.optimize import Runtime, build_runtime
@@ -34,14 +34,13 @@ from ishowtts_ros.engine.text import (
     max_chunk_bytes,
     normalise_text,
 )
-from ishowtts_ros.engine.voices import (
+from ishowtts_ros.engine.reference import (
     Reference,
     ReferenceCache,
-    VoiceSpec,
-    load_voice_registry,
     model_ref_text,
     prepare_ref_text,
 )
+from ishowtts_ros.engine.registry import VoiceSpec, load_voice_registry
 
 LOG = logging.getLogger(__name__)
 SHORT_CHUNK_BYTES = 10
@@ -63,11 +62,6 @@ class AudioChunk:
     @property
     def seconds(self) -> float:
         return len(self.samples) / self.sample_rate
-
-    @property
-    def pcm16(self) -> bytes:
-        """Signed 16-bit little-endian PCM of the samples."""
-        return to_pcm16(self.samples)
 
 
 @dataclass
@@ -104,6 +98,8 @@ class Engine:
         dtype: torch.dtype,
     ):
         self.config = config
+        self.settings = config.synthesis()
+        """The settings of a call that brings none."""
         self.cfm = cfm
         self.runtime = runtime
         self.vocab = vocab
@@ -126,7 +122,7 @@ class Engine:
     @classmethod
     def load(cls, config: EngineConfig) -> "Engine":
         """Load model, vocoder and voices. Voices that fail are logged in ``voice_errors``."""
-        spec = loading.load_model_spec(config.model)
+        spec = load_model_spec(config.model)
         vocab = loading.load_vocab(config.vocab_file)
         ckpt = loading.resolve_checkpoint(spec.name, config.ckpt_file, config.allow_download)
         vocoder_files = loading.resolve_vocoder_dir(config.vocoder_dir, config.allow_download)
@@ -188,13 +184,18 @@ class Engine:
             raise VoiceError(f"voice {voice_id!r} is unusable: {self.voice_errors[voice_id]}")
         raise VoiceError(f"unknown voice {voice_id!r} (known: {', '.join(self.voices) or 'none'})")
 
-    def plan(self, text: str, voice_id: Optional[str] = None) -> List[ChunkPlan]:
+    def plan(
+        self,
+        text: str,
+        voice_id: Optional[str] = None,
+        settings: Optional[SynthesisSettings] = None,
+    ) -> List[ChunkPlan]:
         """Normalise and chunk ``text``, and size each chunk as upstream does."""
         from f5_tts.model.utils import convert_char_to_pinyin
 
         voice = self.get_voice(voice_id)
         text = normalise_text(text, self.vocab)
-        speed = self.config.speed * voice.spec.speed
+        speed = (settings or self.settings).speed * voice.spec.speed
         reference = voice.reference
         budget = max_chunk_bytes(voice.ref_text, reference.source_seconds, speed)
         clause_bound = max_chunk_bytes(
@@ -218,11 +219,16 @@ class Engine:
             raise TextError(f"nothing speakable in text {text!r}")
         return plans
 
-    def estimate_seconds(self, text: str, voice_id: Optional[str] = None) -> float:
+    def estimate_seconds(
+        self,
+        text: str,
+        voice_id: Optional[str] = None,
+        settings: Optional[SynthesisSettings] = None,
+    ) -> float:
         """Length of the speech ``synthesize`` will return for ``text``."""
         fade = int(self.config.cross_fade_s * self.sample_rate)
         joined = 0
-        for plan in self.plan(text, voice_id):
+        for plan in self.plan(text, voice_id, settings):
             length = (plan.duration - plan.ref_frames) * self.hop_length
             joined += length - min(fade, joined, length)
         return joined / self.sample_rate
@@ -231,26 +237,32 @@ class Engine:
         self,
         text: str,
         voice_id: Optional[str] = None,
+        settings: Optional[SynthesisSettings] = None,
         *,
         seed: Optional[int] = None,
         cancel: Optional[threading.Event] = None,
     ) -> Iterator[AudioChunk]:
         """Yield speech chunk by chunk; each chunk's end is held back to cross-fade the next.
 
-        ``seed`` overrides the configured seed; ``cancel`` stops synthesis between model steps
-        with :class:`~ishowtts_ros.engine.errors.SynthesisCancelled`.
+        ``settings`` are this call's (default: the config's); ``seed`` overrides theirs.
+        ``cancel`` stops synthesis between model steps with
+        :class:`~ishowtts_ros.engine.errors.SynthesisCancelled`.
         """
+        settings = settings or self.settings
+        if seed is not None:
+            settings = settings.replace(seed=seed)
         voice = self.get_voice(voice_id)
-        plans = self.plan(text, voice.spec.id)
+        plans = self.plan(text, voice.spec.id, settings)
         # One generator per utterance: its chunks draw fresh noise in order, as upstream's
         # after torch.manual_seed(seed).
-        noise = torch.Generator(self.device).manual_seed(self._seed(seed))
+        seed = settings.seed if settings.seed >= 0 else random.randrange(2**31)
+        noise = torch.Generator(self.device).manual_seed(seed)
         fade = int(self.config.cross_fade_s * self.sample_rate)
         held = np.zeros(0, dtype=np.float32)  # not yet emitted end of the joined wave
         joined_length = 0
         for index, plan in enumerate(plans):
             started = time.perf_counter()
-            wave = self._generate(voice, plan, noise, cancel)
+            wave = self._generate(voice, plan, settings, noise, cancel)
             overlap = min(fade, joined_length, len(wave))
             if overlap:
                 mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[
@@ -283,35 +295,47 @@ class Engine:
             synthesis_s=sum(c.synthesis_s for c in chunks),
         )
 
-    def _seed(self, seed: Optional[int]) -> int:
-        if seed is None:
-            seed = self.config.seed
-        return seed if seed >= 0 else random.randrange(2**31)
+    def sample_mel(
+        self,
+        voice: Voice,
+        plan: ChunkPlan,
+        settings: SynthesisSettings,
+        noise: torch.Generator,
+        cancel: Optional[threading.Event] = None,
+    ) -> torch.Tensor:
+        """Integrate the flow for one chunk; return its generated mel ``[1, d, n]``."""
+        text = self.runtime.io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
+        mel = self.runtime.sampler.sample(
+            voice.mel,
+            text,
+            plan.duration,
+            nfe_step=settings.nfe_step,
+            cfg_strength=settings.cfg_strength,
+            sway_sampling_coef=settings.sway_sampling_coef,
+            noise=noise,
+            noise_dtype=self.noise_dtype,
+            cfg_steps=settings.cfg_steps,
+            cancel=cancel,
+        )
+        return mel[:, plan.ref_frames :, :].permute(0, 2, 1)
 
     def _generate(
-        self, voice: Voice, plan: ChunkPlan, noise: torch.Generator, cancel
+        self,
+        voice: Voice,
+        plan: ChunkPlan,
+        settings: SynthesisSettings,
+        noise: torch.Generator,
+        cancel: Optional[threading.Event],
     ) -> np.ndarray:
         """One model call: the chunk's wave, without the reference part."""
-        config, io = self.config, self.runtime.io
+        io = self.runtime.io
         with io.stream_context():
-            text = io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
             started = time.perf_counter()
-            mel = self.runtime.sampler.sample(
-                voice.mel,
-                text,
-                plan.duration,
-                nfe_step=config.nfe_step,
-                cfg_strength=config.cfg_strength,
-                sway_sampling_coef=config.sway_sampling_coef,
-                noise=noise,
-                noise_dtype=self.noise_dtype,
-                cfg_steps=config.cfg_steps,
-                cancel=cancel,
-            )
+            mel = self.sample_mel(voice, plan, settings, noise, cancel)
             started = self._record_phase("transformer", started)
-            wave = self.runtime.decoder(mel[:, plan.ref_frames :, :].permute(0, 2, 1))[0]
+            wave = self.runtime.decoder(mel)[0]
             self._record_phase("vocoder", started)
-            source_rms, target_rms = voice.reference.source_rms, config.target_rms
+            source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
             if source_rms < target_rms:  # give the voice back its own loudness
                 wave = wave * (source_rms / target_rms)
             return io.to_numpy(wave)

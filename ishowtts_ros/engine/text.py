@@ -33,6 +33,8 @@ MAPPED_BY_UPSTREAM = frozenset(";“”‘’")
 # Full-width clause marks the vocab lacks (upstream sends the unknown token for them):
 # the full-width comma keeps their split, their byte count and a pause.
 CLAUSE_MARKS = {"：": "，", "；": "，"}
+# Terminal escape sequences (colours, cursor moves) in logged text: control, not words.
+ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[0-~])")
 # Upstream's chunk_text split: after ASCII punctuation followed by space, or after CJK punctuation.
 SENTENCE_SPLIT = re.compile(r"(?<=[;:,.!?])\s+|(?<=[；：，。！？])")
 
@@ -63,17 +65,17 @@ def is_cjk(char: str) -> bool:
 def normalise_text(text: str, vocab: Dict[str, int]) -> str:
     """Return ``text`` reduced to characters the model knows, or raise :class:`TextError`.
 
-    Characters the vocab knows stay as they are. Control characters and white space
-    become single spaces; full-width ：； become ，; other unknown characters become
-    their compatibility form (full-width digits and letters, ligatures) or their base
-    letter (accents) when the vocab knows that, and are dropped otherwise (emoji,
-    scripts the model was not trained on).
+    Characters the vocab knows stay as they are. Terminal escape sequences, control
+    characters and white space become single spaces; full-width ：； become ，; other
+    unknown characters become their compatibility form (full-width digits and letters,
+    ligatures) or their base letter (accents) when the vocab knows that, and are dropped
+    otherwise (emoji, scripts the model was not trained on).
     """
     if not isinstance(text, str):
         raise TextError(f"text must be a string, got {type(text).__name__}")
     if len(text) > MAX_TEXT_CHARS:
         raise TextError(f"text is {len(text)} characters long; the limit is {MAX_TEXT_CHARS}")
-    kept = [_speakable(char, vocab) for char in text]
+    kept = [_speakable(char, vocab) for char in ESCAPE_SEQUENCE.sub(" ", text)]
     result = " ".join("".join(kept).split())
     if not any(c.isalnum() for c in result):
         raise TextError(

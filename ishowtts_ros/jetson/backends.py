@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import List, Optional
+from typing import List
 
 from ishowtts_ros.jetson.nvpmodel import PowerMode, parse_query
-from ishowtts_ros.jetson.state import GpuState, JetsonStats, MemoryState, PowerRail, ThermalZone
 
 JTOP_SOCKET = "/run/jtop.sock"
 COMMAND_TIMEOUT_S = 20.0
@@ -38,9 +37,15 @@ class CommandBackend:
 
     name = "commands"
 
-    def __init__(self, nvpmodel_cmd: str = "nvpmodel", jetson_clocks_cmd: str = "jetson_clocks"):
+    def __init__(
+        self,
+        nvpmodel_cmd: str = "nvpmodel",
+        jetson_clocks_cmd: str = "jetson_clocks",
+        timeout_s: float = COMMAND_TIMEOUT_S,
+    ):
         self.nvpmodel_cmd = nvpmodel_cmd
         self.jetson_clocks_cmd = jetson_clocks_cmd
+        self.timeout_s = timeout_s
 
     def power_mode(self) -> PowerMode:
         output = self._run([self.nvpmodel_cmd, "-q"])
@@ -63,7 +68,7 @@ class CommandBackend:
                 argv,
                 capture_output=True,
                 text=True,
-                timeout=COMMAND_TIMEOUT_S,
+                timeout=self.timeout_s,
                 stdin=subprocess.DEVNULL,
                 check=False,
             )
@@ -74,9 +79,7 @@ class CommandBackend:
         except PermissionError as exc:
             raise ControlError(f"{argv[0]} not executable: {PERMISSION_HINT}") from exc
         except subprocess.TimeoutExpired as exc:
-            raise ControlError(
-                f"{' '.join(argv)} did not finish in {COMMAND_TIMEOUT_S:.0f} s"
-            ) from exc
+            raise ControlError(f"{' '.join(argv)} did not finish in {self.timeout_s:g} s") from exc
         except OSError as exc:  # e.g. not an executable format
             raise ControlError(f"{argv[0]} could not run: {exc}") from exc
         if result.returncode != 0:
@@ -135,53 +138,5 @@ class JtopBackend:
         except Exception as exc:
             raise ControlError(f"jtop refused jetson_clocks: {exc}; {PERMISSION_HINT}") from exc
 
-    def stats(self) -> JetsonStats:
-        j = self._jetson
-        return stats_from_jtop(j.stats, j.gpu, j.temperature, j.power, j.memory, j.board)
-
     def close(self) -> None:
         self._jetson.close()
-
-
-def stats_from_jtop(
-    stats: dict,
-    gpu: dict,
-    temperature: dict,
-    power: dict,
-    memory: dict,
-    board: Optional[dict] = None,
-) -> JetsonStats:
-    """Map jetson-stats' documented fields to our dataclasses (frequencies there are kHz)."""
-    result = JetsonStats(power_mode=str(stats.get("nvp model", "")))
-    for name, entry in (gpu or {}).items():
-        freq, status = entry.get("freq", {}), entry.get("status", {})
-        if "cur" in freq and "max" in freq:
-            result.gpu = GpuState(
-                name,
-                int(freq["cur"]) * 1000,
-                int(freq.get("min", 0)) * 1000,
-                int(freq["max"]) * 1000,
-                status.get("load"),
-            )
-            break
-    result.thermal = [
-        ThermalZone(name, float(entry["temp"]))
-        for name, entry in (temperature or {}).items()
-        if entry.get("online", True) and entry.get("temp", -256) > -40
-    ]
-    result.power = [
-        PowerRail(name, float(entry["power"]))
-        for name, entry in (power or {}).get("rail", {}).items()
-        if entry.get("online", True)
-    ]
-    ram, swap = (memory or {}).get("RAM", {}), (memory or {}).get("SWAP", {})
-    result.memory = MemoryState(
-        int(ram.get("tot", 0)),
-        int(ram.get("free", 0)) + int(ram.get("cached", 0)),
-        int(swap.get("tot", 0)),
-        int(swap.get("tot", 0)) - int(swap.get("used", 0)),
-    )
-    hardware = (board or {}).get("hardware", {})
-    result.board = str(hardware.get("Model", ""))
-    result.l4t_release = str(hardware.get("L4T", ""))
-    return result

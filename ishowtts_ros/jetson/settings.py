@@ -1,7 +1,7 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Settings of the Jetson performance node, with their defaults and descriptions."""
+"""Settings of the Jetson performance node: defaults here, meanings in :data:`JETSON_PARAMS`."""
 
 from __future__ import annotations
 
@@ -9,33 +9,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-BACKENDS = ("auto", "jtop", "commands")
+from ishowtts_ros.parameters import Param, check_all
 
-DESCRIPTIONS = {
-    "sysfs_root": (
-        "folder that holds sys/, proc/ and etc/ (tests point it at a fake tree)",
-        True,
-        None,
-    ),
-    "nvpmodel_cmd": ("nvpmodel executable", True, None),
-    "jetson_clocks_cmd": ("jetson_clocks executable", True, None),
-    "nvpmodel_conf": ("power mode table, under sysfs_root", True, None),
-    "backend": (
-        "auto (jtop when its service answers, else commands) | jtop | commands",
-        True,
-        None,
-    ),
-    "check_period_s": (
-        "how often power mode and clocks are checked and re-asserted",
-        False,
-        (0.5, 3600.0),
-    ),
-    "power_mode": ("mode name or id to enforce; empty = MAXN", True, None),
-    "enforce": ("keep the power mode and jetson_clocks applied", False, None),
-    "store_and_restore": ("jetson_clocks --store at start, --restore at shutdown", True, None),
-    "temp_warn_c": ("diagnostics WARN at this temperature, degrees C", False, (0.0, 150.0)),
-    "temp_error_c": ("diagnostics ERROR at this temperature, degrees C", False, (0.0, 150.0)),
-}
+BACKENDS = ("auto", "jtop", "commands")
 
 
 @dataclass
@@ -53,12 +29,7 @@ class JetsonSettings:
     temp_error_c: float = 95.0
 
     def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {'/'.join(BACKENDS)}, got {self.backend!r}")
-        for name, (_, _, bounds) in DESCRIPTIONS.items():
-            value = getattr(self, name)
-            if bounds and not bounds[0] <= value <= bounds[1]:
-                raise ValueError(f"{name} must be in {bounds[0]}..{bounds[1]}, got {value!r}")
+        check_all(self, JETSON_PARAMS)
         if self.temp_warn_c >= self.temp_error_c:
             raise ValueError(
                 f"temp_warn_c must be below temp_error_c, got {self.temp_warn_c} "
@@ -67,3 +38,23 @@ class JetsonSettings:
 
     def replace(self, **changes: Any) -> "JetsonSettings":
         return dataclasses.replace(self, **changes)
+
+
+JETSON_PARAMS = {
+    "sysfs_root": Param("folder that holds sys/, proc/ and etc/ (tests point it at a fake tree)"),
+    "nvpmodel_cmd": Param("nvpmodel executable"),
+    "jetson_clocks_cmd": Param("jetson_clocks executable"),
+    "nvpmodel_conf": Param("power mode table, under sysfs_root"),
+    "backend": Param(
+        "how clocks are changed: jtop's service, or the commands; auto = jtop when it answers",
+        choices=BACKENDS,
+    ),
+    "check_period_s": Param(
+        "how often power mode and clocks are checked and re-asserted", True, 0.5, 3600.0
+    ),
+    "power_mode": Param("mode name or id to enforce; empty = MAXN"),
+    "enforce": Param("keep the power mode and jetson_clocks applied", True),
+    "store_and_restore": Param("jetson_clocks --store at start, --restore at shutdown"),
+    "temp_warn_c": Param("diagnostics WARN at this temperature, degrees C", True, 0.0, 150.0),
+    "temp_error_c": Param("diagnostics ERROR at this temperature, degrees C", True, 0.0, 150.0),
+}

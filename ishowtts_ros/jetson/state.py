@@ -32,7 +32,6 @@ class CpuCore:
     index: int
     online: bool
     cur_khz: Optional[int] = None
-    max_khz: Optional[int] = None
 
 
 @dataclass
@@ -71,8 +70,6 @@ class JetsonStats:
     power: List[PowerRail] = field(default_factory=list)
     memory: MemoryState = field(default_factory=MemoryState)
     fan_percent: Optional[float] = None
-    power_mode: str = ""
-    """Name of the current nvpmodel mode, where the backend knows it."""
 
     @property
     def is_jetson(self) -> bool:

@@ -85,7 +85,6 @@ def read_cpus(root: str) -> List[CpuCore]:
                 index,
                 online != 0,  # cpu0 has no "online" file: always on
                 read_int(os.path.join(path, "cpufreq", "scaling_cur_freq")),
-                read_int(os.path.join(path, "cpufreq", "cpuinfo_max_freq")),
             )
         )
     return sorted(cores, key=lambda c: c.index)

@@ -8,29 +8,30 @@ Thin: reading, enforcing and the diagnostics themselves live in :mod:`ishowtts_r
 
 from __future__ import annotations
 
-import dataclasses
 import socket
 import sys
 from typing import List
 
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from rcl_interfaces.msg import FloatingPointRange, ParameterDescriptor, SetParametersResult
+from diagnostic_msgs.msg import DiagnosticArray
+from rcl_interfaces.msg import SetParametersResult
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from std_srvs.srv import SetBool
 
 from ishowtts_ros.nodes.node_runner import run_node
+from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
+from ishowtts_ros.nodes.ros_parameters import declare_parameters
 from ishowtts_ros.jetson.backends import CommandBackend, ControlError, JtopBackend, jtop_available
 from ishowtts_ros.jetson.diagnostics import jetson_statuses
 from ishowtts_ros.jetson.enforce import Enforcer
-from ishowtts_ros.jetson.settings import DESCRIPTIONS, JetsonSettings
+from ishowtts_ros.jetson.settings import JETSON_PARAMS, JetsonSettings
 from ishowtts_ros.jetson.sysfs import read_stats
 
 
 class JetsonPerformanceNode(Node):
     def __init__(self, **node_options):
         super().__init__("jetson_performance_node", **node_options)
-        self.settings = JetsonSettings(**self._declare_parameters())
+        self.settings = JetsonSettings(**declare_parameters(self, JetsonSettings, JETSON_PARAMS))
         self.hostname = socket.gethostname()
         self._enforce_message = ""
         self.enforcer = Enforcer(
@@ -58,18 +59,6 @@ class JetsonPerformanceNode(Node):
         self.check_timer = self.create_timer(self.settings.check_period_s, self._check)
         self.create_timer(1.0, self._publish_diagnostics)
 
-    def _declare_parameters(self) -> dict:
-        values = {}
-        for item in dataclasses.fields(JetsonSettings):
-            description, read_only, bounds = DESCRIPTIONS[item.name]
-            descriptor = ParameterDescriptor(description=description, read_only=read_only)
-            if bounds:
-                descriptor.floating_point_range = [
-                    FloatingPointRange(from_value=bounds[0], to_value=bounds[1])
-                ]
-            values[item.name] = self.declare_parameter(item.name, item.default, descriptor).value
-        return values
-
     def _make_backend(self):
         wanted = self.settings.backend
         if wanted == "jtop" or (wanted == "auto" and jtop_available()):
@@ -91,21 +80,10 @@ class JetsonPerformanceNode(Node):
         reports = jetson_statuses(
             stats, self.enforcer.state, self.settings.temp_warn_c, self.settings.temp_error_c
         )
-        hardware_id = stats.board or self.hostname
-        array = DiagnosticArray(
-            status=[
-                DiagnosticStatus(
-                    level=bytes([r.level]),
-                    name=r.name,
-                    message=r.message,
-                    hardware_id=hardware_id,
-                    values=[KeyValue(key=k, value=v) for k, v in r.values],
-                )
-                for r in reports
-            ]
+        stamp = self.get_clock().now().to_msg()
+        self.diagnostics_pub.publish(
+            diagnostic_array(reports, stats.board or self.hostname, stamp)
         )
-        array.header.stamp = self.get_clock().now().to_msg()
-        self.diagnostics_pub.publish(array)
 
     def _on_set_max_performance(self, request, response):
         # Through the enforce parameter, so that parameter and behaviour never disagree.

@@ -35,9 +35,11 @@ class RosLogHandler(logging.Handler):
 
 
 def forward_library_logs(ros_logger) -> RosLogHandler:
-    """Attach a handler to the package's library loggers; returns it for removal."""
+    """Send the package's library logs to ``ros_logger`` (instead of an earlier one)."""
     handler = RosLogHandler(ros_logger)
     library = logging.getLogger(LIBRARY_LOGGER)
+    for earlier in [h for h in library.handlers if isinstance(h, RosLogHandler)]:
+        library.removeHandler(earlier)
     library.addHandler(handler)
     library.setLevel(logging.INFO)
     library.propagate = False

@@ -3,8 +3,10 @@
 
 """``tts_node``: speaks text from ROS 2 topics, streams the audio, reports its health.
 
-Thin: parameters map onto :class:`EngineConfig` and :class:`SpeechSettings`; the queue,
-worker and diagnostics live in :mod:`ishowtts_ros.speech`, synthesis in the engine.
+Thin: parameters map onto :class:`EngineConfig`, :class:`SynthesisSettings` and
+:class:`SpeechSettings`; the queue, worker and diagnostics live in
+:mod:`ishowtts_ros.speech`, synthesis in the engine (imported, with torch, only when the
+engine loads).
 """
 
 from __future__ import annotations
@@ -12,47 +14,39 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-import time
 import traceback
 from typing import List, Optional
 
-import rclpy
-from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from rcl_interfaces.msg import (
-    FloatingPointRange,
-    IntegerRange,
-    ParameterDescriptor,
-    SetParametersResult,
-)
+from diagnostic_msgs.msg import DiagnosticArray
+from rcl_interfaces.msg import SetParametersResult
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
 from rclpy.node import Node
 from rclpy.parameter import Parameter
-from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
 
-from ishowtts_ros.audio.wav import to_pcm16
-from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.engine.config import EngineConfig
-from ishowtts_ros.engine.voices import load_voice_registry
+from ishowtts_ros.engine.model_spec import load_model_spec
+from ishowtts_ros.engine.registry import load_voice_registry
+from ishowtts_ros.engine.text import preview
+from ishowtts_ros.nodes.audio_topics import LATCHED, AudioTopics
+from ishowtts_ros.nodes.node_runner import run_node
+from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
+from ishowtts_ros.nodes.ros_parameters import declare_parameters
 from ishowtts_ros.speech.diagnostics import speech_status
+from ishowtts_ros.speech.memory import bound_memory_caches
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
-from ishowtts_ros.speech.settings import SpeechSettings, parameter_specs, split_parameters
+from ishowtts_ros.speech.settings import TTS_NODE_SETTINGS, SpeechSettings, split_parameters
 from ishowtts_ros.speech.speaker import Speaker
 from ishowtts_ros.speech.stats import SpeechStats
 from ishowtts_ros.speech.text_limits import limit_text
 
-LATCHED = QoSProfile(
-    depth=1, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
-)
 # KEEP_ALL: a flood is slowed down at the sender rather than lost unseen in DDS.
 TEXT_QOS = QoSProfile(
     depth=100, history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE
 )
-AUDIO_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
-STATUS_NAME = "tts_node: speech"
-SAMPLE_RATE = 24000
 
 
 class TtsNode(Node):
@@ -62,10 +56,13 @@ class TtsNode(Node):
         # their own, so they are served while texts flood in.
         self.text_callbacks = MutuallyExclusiveCallbackGroup()
         self.callbacks = MutuallyExclusiveCallbackGroup()
-        values = self._declare_parameters()
+        values = {}
+        for settings_class, table in TTS_NODE_SETTINGS:
+            values.update(declare_parameters(self, settings_class, table))
         engine_values, speech_values = split_parameters(values)
         self.settings = SpeechSettings(**speech_values)
         self.engine_config = EngineConfig.from_dict(engine_values)
+        self.synthesis = self.engine_config.synthesis()
         self.stats = SpeechStats()
         self.queue = TextQueue(self.settings.max_queue, self.settings.queue_policy)
         self.hardware_id = socket.gethostname()
@@ -76,8 +73,9 @@ class TtsNode(Node):
             self.queue,
             self.stats,
             self._make_sinks(),
-            self._publish_speaking,
-            lambda: self.settings.volume,
+            on_speaking=lambda speaking: self.speaking_pub.publish(Bool(data=speaking)),
+            volume=lambda: self.settings.volume,
+            synthesis=lambda: self.synthesis,
         )
         self._subscribe_text_topics()
         self.create_service(Trigger, "tts/stop", self._on_stop, callback_group=self.callbacks)
@@ -89,45 +87,22 @@ class TtsNode(Node):
 
     # -- set-up ---------------------------------------------------------------------------
 
-    def _declare_parameters(self) -> dict:
-        values = {}
-        for spec in parameter_specs():
-            descriptor = ParameterDescriptor(
-                description=spec.description, read_only=spec.read_only
-            )
-            if spec.range is not None:
-                low, high = spec.range
-                if isinstance(spec.default, int):
-                    descriptor.integer_range = [
-                        IntegerRange(from_value=int(low), to_value=int(high), step=1)
-                    ]
-                else:
-                    descriptor.floating_point_range = [
-                        FloatingPointRange(from_value=float(low), to_value=float(high))
-                    ]
-            default = spec.default
-            if isinstance(default, list) and not default:
-                default = Parameter.Type.STRING_ARRAY  # an empty list has no type of its own
-            self.declare_parameter(spec.name, default, descriptor)
-            try:
-                values[spec.name] = self.get_parameter(spec.name).value
-            except rclpy.exceptions.ParameterUninitializedException:
-                values[spec.name] = spec.default
-        return values
-
     def _make_sinks(self) -> list:
+        self.player = self.audio_output = None
+        try:
+            sample_rate = int(load_model_spec(self.engine_config.model).mel["target_sample_rate"])
+        except (OSError, ValueError) as exc:  # the engine will not load either, and says why
+            self.get_logger().error(f"no audio outputs: {exc}")
+            return []
         sinks = []
-        self.player = None
         if self.settings.play_audio:
             from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
 
             try:
-                self.player = LocalPlayer(self.settings.audio_device, SAMPLE_RATE)
+                self.player = LocalPlayer(self.settings.audio_device, sample_rate)
                 sinks.append(self.player)
             except PlaybackUnavailable as exc:
                 self._output_problem("playback_error", f"no local playback: {exc}")
-        self.audio_output = None
-        self._audio_anchor, self._audio_end = None, 0.0
         if self.settings.publish_audio:
             try:
                 import audio_common_msgs.msg as messages
@@ -136,39 +111,12 @@ class TtsNode(Node):
                     "publish_error", f"cannot publish tts/audio: audio_common_msgs missing ({exc})"
                 )
             else:
-                self.audio_pub = self.create_publisher(
-                    messages.AudioDataStamped, "tts/audio", AUDIO_QOS
-                )
-                self.audio_message = messages.AudioDataStamped
-                info = self.create_publisher(messages.AudioInfo, "tts/audio_info", LATCHED)
-                info.publish(
-                    messages.AudioInfo(
-                        channels=1,
-                        sample_rate=SAMPLE_RATE,
-                        sample_format="S16LE",
-                        bitrate=16 * SAMPLE_RATE,
-                        coding_format="wave",
-                    )
-                )
+                topics = AudioTopics(self, messages, sample_rate)
                 # Without a local player, published audio keeps real time itself.
                 lead = None if self.player else self.settings.publish_lead_s
-                self.audio_output = PacedOutput(self._publish_audio, lead)
+                self.audio_output = PacedOutput(topics.publish, lead)
                 sinks.append(self.audio_output)
         return sinks
-
-    def _publish_audio(self, samples, sample_rate: int, start: float) -> None:
-        """Publish one chunk on tts/audio, stamped with its start time."""
-        msg = self.audio_message()
-        # Chunks that follow each other keep one anchor, so their stamps step exactly.
-        if self._audio_anchor is None or abs(start - self._audio_end) > 1e-6:
-            self._audio_anchor = (self.get_clock().now().nanoseconds, time.monotonic())
-        anchor_ns, anchor_s = self._audio_anchor
-        self._audio_end = start + len(samples) / sample_rate
-        stamp_ns = anchor_ns + round((start - anchor_s) * 1e9)
-        msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp_ns, 1_000_000_000)
-        msg.header.frame_id = "tts"
-        msg.audio.data = to_pcm16(samples)
-        self.audio_pub.publish(msg)
 
     def _output_problem(self, field: str, message: str) -> None:
         self.get_logger().warning(message)  # once: the diagnostics repeat it
@@ -204,14 +152,11 @@ class TtsNode(Node):
         except Exception as exc:  # the node stays up and reports the cause
             self.get_logger().error(f"engine failed to load: {exc}")
             self.get_logger().debug(traceback.format_exc())
-            with self.stats.lock:
-                self.stats.engine_state, self.stats.engine_error = "failed", str(exc)
+            self.speaker.engine_failed(str(exc))
             return
-        self.engine = engine  # engine.config is self.engine_config: runtime sets reach it
-        self.speaker.engine = engine
-        with self.stats.lock:
-            self.stats.engine_state = "ready"
-        self.get_logger().info(f"ready: voices {', '.join(engine.voices)}")
+        self.engine = engine
+        self.speaker.engine_loaded(engine)
+        self.get_logger().info(f"ready: voices {', '.join(engine.voices) or 'none'}")
 
     # -- callbacks ------------------------------------------------------------------------
 
@@ -226,12 +171,15 @@ class TtsNode(Node):
             self.get_logger().warning(
                 f"text on {topic} over max_chars={self.settings.max_chars}: cut to {len(text)}"
             )
-        item = Utterance(text, voice or self.settings.voice or None, topic)
+        item = Utterance(text, voice or self.settings.voice or None)
         for dropped, reason in self.queue.put(item):
-            self.get_logger().warning(f"dropped {dropped.text[:40]!r}: {reason}")
-            self.stats.count("dropped", error=reason)
+            self._dropped(dropped, reason)
         if self.settings.queue_policy == "interrupt":
             self.speaker.interrupt_for(item)  # after put: the new text is never the one cut
+
+    def _dropped(self, item: Utterance, reason: str) -> None:
+        self.get_logger().warning(f"dropped {preview(item.text)}: {reason}")
+        self.stats.count("dropped", error=reason)
 
     def _on_stop(self, request, response):
         cleared = self.queue.clear()
@@ -243,10 +191,9 @@ class TtsNode(Node):
         return response
 
     def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
-        changes = {p.name: p.value for p in parameters}
-        engine_changes, speech_changes = split_parameters(changes)
+        engine_changes, speech_changes = split_parameters({p.name: p.value for p in parameters})
         try:
-            self.engine_config.replace(**engine_changes)  # validates
+            synthesis = self.synthesis.replace(**engine_changes)  # validates
             settings = self.settings.replace(**speech_changes)
         except (TypeError, ValueError) as exc:
             return SetParametersResult(successful=False, reason=str(exc))
@@ -256,16 +203,10 @@ class TtsNode(Node):
                 successful=False,
                 reason=f"unknown voice {voice!r} (known: {', '.join(self.engine.voices)})",
             )
-        for key, value in engine_changes.items():  # the engine holds this very object
-            setattr(self.engine_config, key, value)
-        self.settings = settings
+        self.synthesis, self.settings = synthesis, settings
         for dropped, reason in self.queue.configure(settings.max_queue, settings.queue_policy):
-            self.get_logger().warning(f"dropped {dropped.text[:40]!r}: {reason}")
-            self.stats.count("dropped", error=reason)
+            self._dropped(dropped, reason)
         return SetParametersResult(successful=True)
-
-    def _publish_speaking(self, speaking: bool) -> None:
-        self.speaking_pub.publish(Bool(data=speaking))
 
     def _publish_diagnostics(self) -> None:
         # Output errors last until the output works again.
@@ -274,7 +215,7 @@ class TtsNode(Node):
         if self.audio_output is not None:
             self.stats.publish_error = self.audio_output.error
         engine = self.engine
-        info = {"nfe_step": str(self.engine_config.nfe_step)}
+        info = {"nfe_step": str(self.synthesis.nfe_step)}
         usable, unusable = [], {}
         if engine is not None:
             info.update(
@@ -292,16 +233,8 @@ class TtsNode(Node):
             usable,
             unusable,
         )
-        status = DiagnosticStatus(
-            level=bytes([report.level]),
-            name=STATUS_NAME,
-            message=report.message,
-            hardware_id=self.hardware_id,
-            values=[KeyValue(key=k, value=v) for k, v in report.values],
-        )
-        array = DiagnosticArray(status=[status])
-        array.header.stamp = self.get_clock().now().to_msg()
-        self.diagnostics_pub.publish(array)
+        stamp = self.get_clock().now().to_msg()
+        self.diagnostics_pub.publish(diagnostic_array([report], self.hardware_id, stamp))
 
     def close(self) -> None:
         self.speaker.close()
@@ -310,6 +243,7 @@ class TtsNode(Node):
 
 
 def main(args=None) -> int:
+    bound_memory_caches()
     return run_node(TtsNode, args)
 
 

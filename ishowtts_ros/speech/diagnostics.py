@@ -16,6 +16,7 @@ from typing import Dict, List, Mapping, Optional
 from ishowtts_ros.speech.stats import SpeechStats
 from ishowtts_ros.status import ERROR, OK, WARN, StatusReport
 
+STATUS_NAME = "tts_node: speech"
 QUEUE_WARN_FRACTION = 0.8
 FAILED_IN_A_ROW_ERROR = 3
 RECENT_FAILURE_S = 60.0
@@ -66,11 +67,15 @@ def speech_status(
         in_a_row, last_failure = stats.consecutive_failures, stats.last_failure
         output_errors = [e for e in (stats.playback_error, stats.publish_error) if e]
     if state == "failed":
-        return StatusReport(ERROR, f"engine failed to load: {engine_error}", values)
+        return StatusReport(ERROR, f"engine failed to load: {engine_error}", values, STATUS_NAME)
     if state == "ready" and not usable_voices:
-        return StatusReport(ERROR, f"no usable voice: {_voice_list(unusable_voices)}", values)
+        return StatusReport(
+            ERROR, f"no usable voice: {_voice_list(unusable_voices)}", values, STATUS_NAME
+        )
     if in_a_row >= FAILED_IN_A_ROW_ERROR:
-        return StatusReport(ERROR, f"the last {in_a_row} texts failed: {last_failure}", values)
+        return StatusReport(
+            ERROR, f"the last {in_a_row} texts failed: {last_failure}", values, STATUS_NAME
+        )
     warnings = []
     if unusable_voices:
         warnings.append(f"unusable voices: {_voice_list(unusable_voices)}")
@@ -84,8 +89,8 @@ def speech_status(
         warnings.append(f"queue nearly full: {queue_depth}/{max_queue}")
     warnings.extend(output_errors)
     if warnings:
-        return StatusReport(WARN, "; ".join(warnings), values)
-    return StatusReport(OK, "loading" if state == "loading" else "ready", values)
+        return StatusReport(WARN, "; ".join(warnings), values, STATUS_NAME)
+    return StatusReport(OK, "loading" if state == "loading" else "ready", values, STATUS_NAME)
 
 
 def _voice_list(unusable: Mapping[str, str]) -> str:

@@ -20,7 +20,6 @@ class Utterance:
 
     text: str
     voice: Optional[str] = None
-    source: str = ""
     received: float = field(default_factory=time.monotonic)
 
 

@@ -18,6 +18,7 @@ from typing import Callable, List, Optional, Protocol
 import numpy as np
 
 from ishowtts_ros.engine.text import preview
+from ishowtts_ros.speech.memory import release_free_memory
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.stats import SpeechStats
 
@@ -54,13 +55,17 @@ class Speaker:
         sinks: List[Sink],
         on_speaking: Callable[[bool], None],
         volume: Callable[[], float],
+        synthesis: Callable[[], object],
     ):
+        """``volume`` and ``synthesis`` (the engine's per-call settings) are read per text."""
         self.queue = queue
         self.stats = stats
         self.sinks = sinks
         self.on_speaking = on_speaking
         self.volume = volume
-        self.engine = None  # set once loaded; texts wait in the queue until then
+        self.synthesis = synthesis
+        self.engine = None
+        self._engine_known = threading.Event()  # texts wait in the queue until it is set
         self._lock = threading.Lock()
         self._current: Optional[Utterance] = None
         self._cancel = threading.Event()  # of the current utterance
@@ -71,6 +76,19 @@ class Speaker:
 
     def start(self) -> None:
         self._thread.start()
+
+    def engine_loaded(self, engine) -> None:
+        """Start speaking the queued texts with ``engine``."""
+        self.engine = engine
+        with self.stats.lock:
+            self.stats.engine_state = "ready"
+        self._engine_known.set()
+
+    def engine_failed(self, reason: str) -> None:
+        """Drop the queued texts (and later ones) with ``reason``: nothing can speak them."""
+        with self.stats.lock:
+            self.stats.engine_state, self.stats.engine_error = "failed", reason
+        self._engine_known.set()
 
     def interrupt_for(self, unless: Utterance) -> None:
         """Interrupt for ``unless``: cut every older text, spoken, playing or just taken."""
@@ -92,19 +110,19 @@ class Speaker:
 
     def close(self, timeout: float = 2.0) -> None:
         self._closed.set()
+        self._engine_known.set()
         self.stop_all()
         self._thread.join(timeout)
 
     def _run(self) -> None:
         while not self._closed.is_set():
-            if self.stats.engine_state == "loading":
-                time.sleep(POLL_S)
+            if not self._engine_known.wait(POLL_S):
                 continue
             item = self.queue.get(timeout=POLL_S)
             if item is None:
                 self._set_speaking(False)
                 continue
-            if self.stats.engine_state == "failed":
+            if self.engine is None:
                 self._drop(item, f"engine not loaded: {self.stats.engine_error}")
                 continue
             with self._lock:
@@ -124,6 +142,7 @@ class Speaker:
                     sink.drain(DRAIN_TIMEOUT_S)
                 if len(self.queue) == 0:
                     self._set_speaking(False)
+                    release_free_memory()  # idle: a good moment to give memory back
 
     def _speak(self, item: Utterance, cancel: threading.Event) -> None:
         from ishowtts_ros.engine.errors import EngineError, SynthesisCancelled, TextError
@@ -134,7 +153,10 @@ class Speaker:
         try:
             for sink in self.sinks:
                 sink.begin(item)
-            for chunk in self.engine.synthesize_stream(item.text, item.voice, cancel=cancel):
+            chunks = self.engine.synthesize_stream(
+                item.text, item.voice, self.synthesis(), cancel=cancel
+            )
+            for chunk in chunks:
                 if cancel.is_set():
                     raise SynthesisCancelled("stopped")
                 if first_audio is None:

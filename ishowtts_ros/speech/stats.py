@@ -10,7 +10,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Deque, Optional
+from typing import Deque, Iterable, Optional
 
 RTF_WINDOW = 20  # the mean RTF covers the last utterances, so it recovers after a slow spell
 LATENCY_WINDOW = 100
@@ -51,11 +51,8 @@ class SpeechStats:
 
     @property
     def p95_first_audio_s(self) -> Optional[float]:
-        """95th percentile (nearest rank) of the recent first-audio latencies."""
-        if not self.first_audio_s:
-            return None
-        ordered = sorted(self.first_audio_s)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+        """95th percentile of the recent first-audio latencies."""
+        return nearest_rank(self.first_audio_s, 0.95)
 
     def failed_within(self, seconds: float, now: Optional[float] = None) -> int:
         now = time.monotonic() if now is None else now
@@ -82,3 +79,11 @@ class SpeechStats:
             self.last_first_audio_s = first_audio_s
             self.rtfs.append(rtf)
             self.first_audio_s.append(first_audio_s)
+
+
+def nearest_rank(values: Iterable[float], fraction: float) -> Optional[float]:
+    """Return the nearest-rank percentile (``fraction`` 0.95 = p95); None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]

@@ -1,7 +1,7 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Voices: the YAML registry and reference-clip preprocessing.
+"""Reference clips prepared for the model, as upstream f5-tts prepares them.
 
 Preprocessing is upstream's ``preprocess_ref_audio_text`` + ``infer_batch_process``, with
 the same library (pydub) and settings: pauses over 2 s shortened to 2 s, clipped to at
@@ -9,23 +9,20 @@ most ``max_ref_seconds`` at a pause, edges trimmed at -42 dBFS, 50 ms of silence
 appended, mono, RMS raised to ``target_rms``, resampled to the model's rate. Upstream
 writes the result to a temporary WAV file and reads it back; here it stays in memory.
 
-Shapes: ``samples`` is ``[nw]`` float32 at 24 kHz.
+Shapes: ``samples`` is ``[nw]`` float32 at the model's rate.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
-from importlib.resources import files
-from typing import List, Optional
-
 import warnings
+from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import soundfile
 import torch
-import yaml
 
 with warnings.catch_warnings():  # pydub warns when FFmpeg is absent: segments here never need it
     warnings.simplefilter("ignore", RuntimeWarning)
@@ -42,21 +39,6 @@ TAIL_SILENCE_MS = 50
 MIN_SPEECH_MS = 300
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-PACKAGE_SCHEME = "pkg://"
-BUILTIN_VOICE_ID = "default"
-BUILTIN_VOICE_AUDIO = "infer/examples/basic/basic_ref_en.wav"
-BUILTIN_VOICE_TEXT = "Some call me nature, others call me mother nature."
-
-
-@dataclass(frozen=True)
-class VoiceSpec:
-    """One registry entry: a reference clip and what is said in it."""
-
-    id: str
-    ref_audio: str
-    ref_text: str
-    speed: float = 1.0
-
 
 @dataclass(frozen=True)
 class Reference:
@@ -72,86 +54,6 @@ class Reference:
     @property
     def seconds(self) -> float:
         return len(self.samples) / self.sample_rate
-
-
-def builtin_voice() -> VoiceSpec:
-    """Return the English example voice that ships with f5-tts."""
-    path = str(files("f5_tts").joinpath(BUILTIN_VOICE_AUDIO))
-    return VoiceSpec(BUILTIN_VOICE_ID, path, BUILTIN_VOICE_TEXT)
-
-
-def load_voice_registry(path: str) -> List[VoiceSpec]:
-    """Read ``voices:`` entries (id, ref_audio, ref_text, optional speed) from a YAML file.
-
-    ``ref_audio`` paths are relative to the file. An empty path gives the built-in voice.
-    """
-    if not path:
-        return [builtin_voice()]
-    if not os.path.isfile(path):
-        raise MissingFileError(f"voices file not found: {path}")
-    with open(path, encoding="utf-8") as stream:
-        data = yaml.safe_load(stream) or {}
-    entries = data.get("voices") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise ValueError(f"voices file {path} must hold a non-empty 'voices:' list")
-    base = os.path.dirname(os.path.abspath(path))
-    specs, seen = [], set()
-    for index, entry in enumerate(entries):
-        where = f"voices file {path}, entry {index}"
-        if not isinstance(entry, dict):
-            raise ValueError(f"{where}: must be a mapping, got {entry!r}")
-        unknown = sorted(set(entry) - {"id", "ref_audio", "ref_text", "speed"})
-        if unknown:
-            raise ValueError(f"{where}: unknown key {unknown[0]!r}")
-        voice_id = entry.get("id")
-        if (
-            not isinstance(voice_id, str)
-            or not voice_id.replace("_", "a").isalnum()
-            or not voice_id[0].isalpha()
-        ):
-            raise ValueError(
-                f"{where}: id must be letters, digits and _ starting with a letter, "
-                f"got {voice_id!r}"
-            )
-        if voice_id in seen:
-            raise ValueError(f"{where}: duplicate id {voice_id!r}")
-        seen.add(voice_id)
-        ref_audio, ref_text = entry.get("ref_audio"), entry.get("ref_text")
-        if not isinstance(ref_audio, str) or not ref_audio:
-            raise ValueError(
-                f"{where} ({voice_id}): ref_audio must be a file path, got {ref_audio!r}"
-            )
-        if not isinstance(ref_text, str) or not ref_text.strip():
-            raise ValueError(
-                f"{where} ({voice_id}): ref_text must be the words spoken in the clip, "
-                f"got {ref_text!r}"
-            )
-        speed = entry.get("speed", 1.0)
-        if (
-            isinstance(speed, bool)
-            or not isinstance(speed, (int, float))
-            or not 0.3 <= speed <= 3.0
-        ):
-            raise ValueError(
-                f"{where} ({voice_id}): speed must be a number in 0.3..3.0, got {speed!r}"
-            )
-        specs.append(
-            VoiceSpec(
-                voice_id, resolve_audio_path(ref_audio, base), ref_text.strip(), float(speed)
-            )
-        )
-    return specs
-
-
-def resolve_audio_path(ref_audio: str, base: str) -> str:
-    """Resolve a path relative to ``base``, absolute, or ``pkg://<package>/<file>``."""
-    if ref_audio.startswith(PACKAGE_SCHEME):
-        package, _, inner = ref_audio[len(PACKAGE_SCHEME) :].partition("/")
-        return str(files(package).joinpath(inner))
-    ref_audio = os.path.expanduser(ref_audio)
-    return (
-        ref_audio if os.path.isabs(ref_audio) else os.path.normpath(os.path.join(base, ref_audio))
-    )
 
 
 def prepare_ref_text(ref_text: str) -> str:

@@ -18,6 +18,7 @@ import torch
 import yaml
 
 from ishowtts_ros.engine import loading
+from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.config import PATH_FIELDS
 from ishowtts_ros.engine.text import shipped_vocab_path
 
@@ -134,7 +135,7 @@ def synthetic_voice_wave(
     return np.concatenate([silence, wave, silence]).astype(np.float32)
 
 
-def write_test_model(
+def write_random_model(
     out_dir: str,
     dim: int = 64,
     depth: int = 2,
@@ -185,7 +186,7 @@ def write_test_model(
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         cfm = loading.build_cfm(
-            loading.load_model_spec(paths["model"]), loading.load_vocab(paths["vocab"])
+            load_model_spec(paths["model"]), loading.load_vocab(paths["vocab"])
         )
         randomise_zero_weights(cfm, generator)
         ema = {f"ema_model.{k}": v.contiguous() for k, v in cfm.state_dict().items()}

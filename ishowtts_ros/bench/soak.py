@@ -1,0 +1,172 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""``ishowtts-soak``: months of speaking, compressed: one tts_node process, many texts.
+
+Starts ``tts_node`` as robots run it (its own process, a params file), sends texts over
+DDS one after the other (mixed lengths, hostile ones among them), flips runtime
+parameters and calls ``tts/stop`` now and then, and samples the process's memory,
+threads and open files after every text. Reports growth after warm-up, first-audio
+latency early against late, and whether every text sent was accounted for (spoken,
+dropped, failed or ignored). Writes JSON and a PNG plot.
+
+    bash scripts/soak.sh --texts 1000            # small test model, loopback DDS
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+from dataclasses import asdict
+from typing import List
+
+from ishowtts_ros.bench.soak_client import SoakClient
+from ishowtts_ros.bench.soak_report import Sample, plot, summarise
+
+IDLE_S = 0.2
+WARMUP_FRACTION = 0.1
+MIN_WARMUP_TEXTS = 20
+STOP_EVERY = 37  # a tts/stop right after every 37th text
+FLIP_EVERY = 50  # runtime parameters change every 50 texts
+FLIPS = [
+    {"nfe_step": 6},
+    {"nfe_step": 8, "speed": 1.2},
+    {"volume": 0.5, "speed": 0.9},
+    {"nfe_step": 7, "speed": 1.0, "volume": 1.0},
+]
+WORDS = (
+    "the robot will now move to the kitchen and pick up a cup for you please wait here "
+    "battery charging door open obstacle ahead turning left right stop excuse me"
+).split()
+HOSTILE = [
+    "",
+    "   \n\t ",
+    "🤖🔥💥",
+    "?!...;;",
+    "Ctrl\x00\x07\x1b[2J chars.",
+    "word " * 2000,  # cut to max_chars
+    "今天天气很好，我们一起去公园散步吧！",
+    "Mixed Ελληνικά, 中文 and English.",
+    "../../etc/passwd",
+]
+
+
+def make_texts(count: int, seed: int) -> List[str]:
+    """Mixed lengths (1 to 16 words, 40 every 25th), a hostile text every 11th.
+
+    Speech takes real time, so most texts are what robots say most: short.
+    """
+    rng = random.Random(seed)
+    texts = []
+    for index in range(count):
+        if index % 11 == 10:
+            texts.append(HOSTILE[(index // 11) % len(HOSTILE)])
+        else:
+            words = 40 if index % 25 == 24 else rng.randint(1, 16)
+            texts.append(" ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + ".")
+    return texts
+
+
+def process_sample(pid: int) -> tuple:
+    """RSS (MB), threads and open files of a process, from /proc."""
+    rss_kb = threads = 0
+    with open(f"/proc/{pid}/status", encoding="ascii") as stream:
+        for line in stream:
+            if line.startswith("VmRSS:"):
+                rss_kb = int(line.split()[1])
+            elif line.startswith("Threads:"):
+                threads = int(line.split()[1])
+    return rss_kb / 1024, threads, len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def params_file(args) -> str:
+    if args.params_file:
+        return args.params_file
+    from ishowtts_ros.engine.random_model import write_random_model
+
+    path = os.path.join(args.model_dir, "tts_node.params.yaml")
+    if not os.path.isfile(path):
+        write_random_model(args.model_dir)
+    return path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="ishowtts-soak", description=__doc__.split("\n")[0])
+    parser.add_argument("--texts", type=int, default=300, help="texts to send (default 300)")
+    parser.add_argument("--params-file", help="tts_node params (default: the small test model)")
+    parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
+    parser.add_argument("--out", default=os.path.join("bench-results", "soak"))
+    parser.add_argument("--seed", type=int, default=0, help="text mix seed")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per text at most")
+    parser.add_argument(
+        "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
+    )
+    args = parser.parse_args(argv)
+    if args.texts < 2:
+        parser.error(f"--texts must be at least 2, got {args.texts}")
+    os.makedirs(args.out, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "ishowtts_ros.nodes.tts_node",
+        "--ros-args",
+        "--params-file",
+        params_file(args),
+        "-p",
+        "play_audio:=false",
+        "-p",
+        "max_chars:=300",
+    ]
+    for param in args.param:
+        command += ["-p", param]
+    log_path = os.path.join(args.out, "tts_node.log")
+    texts = make_texts(args.texts, args.seed)
+    warmup = max(MIN_WARMUP_TEXTS, int(WARMUP_FRACTION * args.texts))
+    samples: List[Sample] = []
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        client = SoakClient(args.timeout)
+        try:
+            client.wait_for_node()
+            for index, text in enumerate(texts, 1):
+                if index % FLIP_EVERY == 0:
+                    client.set_parameters(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
+                latency = client.say(text, index, stop=index % STOP_EVERY == 0)
+                client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
+                samples.append(Sample(index, *process_sample(process.pid), latency))
+                if index % 50 == 0 or index == len(texts):
+                    last = samples[-1]
+                    print(
+                        f"{index}/{len(texts)}: RSS {last.rss_mb:.0f} MB, threads "
+                        f"{last.threads}, files {last.open_files}, counts {client.counts}",
+                        flush=True,
+                    )
+            client.spin_until(lambda: client.accounted() >= len(texts), 5.0)
+            counts = dict(client.counts)
+        finally:
+            client.close()
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(10.0)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    summary = summarise(samples, len(texts), counts, warmup)
+    summary["command"] = command
+    result = {"summary": summary, "samples": [asdict(s) for s in samples]}
+    with open(os.path.join(args.out, "soak.json"), "w", encoding="utf-8") as stream:
+        json.dump(result, stream, indent=1)
+    plot(samples, warmup, os.path.join(args.out, "soak.png"))
+    for key, value in summary.items():
+        if key != "command":
+            print(f"{key:36s} {value}")
+    print(f"results: {args.out}/soak.json, soak.png; node log: {log_path}")
+    return 0 if summary["nothing_lost"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

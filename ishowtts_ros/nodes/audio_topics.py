@@ -1,0 +1,54 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""tts_node's audio topics: tts/audio (stamped chunks) and tts/audio_info (latched)."""
+
+from __future__ import annotations
+
+import time
+
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+
+from ishowtts_ros.audio.wav import to_pcm16
+
+AUDIO_QOS = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
+LATCHED = QoSProfile(
+    depth=1, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
+)
+
+
+class AudioTopics:
+    """Publishes S16LE mono chunks stamped with their start time, and what they are."""
+
+    def __init__(self, node, messages, sample_rate: int):
+        """``messages``: the ``audio_common_msgs.msg`` module."""
+        self.node = node
+        self.messages = messages
+        self.audio = node.create_publisher(messages.AudioDataStamped, "tts/audio", AUDIO_QOS)
+        info = node.create_publisher(messages.AudioInfo, "tts/audio_info", LATCHED)
+        info.publish(
+            messages.AudioInfo(
+                channels=1,
+                sample_rate=sample_rate,
+                sample_format="S16LE",
+                bitrate=16 * sample_rate,
+                coding_format="wave",
+            )
+        )
+        self._info = info  # kept: a latched message lives as long as its publisher
+        self._anchor = None
+        self._end = 0.0
+
+    def publish(self, samples, sample_rate: int, start: float) -> None:
+        """Publish one chunk that starts at ``start`` (``time.monotonic`` seconds)."""
+        # Chunks that follow each other keep one anchor, so their stamps step exactly.
+        if self._anchor is None or abs(start - self._end) > 1e-6:
+            self._anchor = (self.node.get_clock().now().nanoseconds, time.monotonic())
+        anchor_ns, anchor_s = self._anchor
+        self._end = start + len(samples) / sample_rate
+        stamp_ns = anchor_ns + round((start - anchor_s) * 1e9)
+        msg = self.messages.AudioDataStamped()
+        msg.header.stamp.sec, msg.header.stamp.nanosec = divmod(stamp_ns, 1_000_000_000)
+        msg.header.frame_id = "tts"
+        msg.audio.data = to_pcm16(samples)
+        self.audio.publish(msg)

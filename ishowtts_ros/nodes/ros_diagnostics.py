@@ -1,0 +1,29 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""StatusReports (plain data) as a diagnostic_msgs/DiagnosticArray."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+
+from ishowtts_ros.status import StatusReport
+
+
+def diagnostic_array(reports: Iterable[StatusReport], hardware_id: str, stamp) -> DiagnosticArray:
+    array = DiagnosticArray(
+        status=[
+            DiagnosticStatus(
+                level=bytes([report.level]),
+                name=report.name,
+                message=report.message,
+                hardware_id=hardware_id,
+                values=[KeyValue(key=k, value=v) for k, v in report.values],
+            )
+            for report in reports
+        ]
+    )
+    array.header.stamp = stamp
+    return array
