@@ -71,7 +71,7 @@ log "colcon build"
   colcon --log-base log build --base-paths . --build-base build --install-base install \
     --event-handlers console_cohesion- summary- >/dev/null
 ) || { echo "setup: colcon build failed (see log/latest_build)" >&2; exit 1; }
-if ! "$VENV/bin/python" -c 'import audio_common_msgs' 2>/dev/null && [ -z "${ROS_DISTRO:-}" ]; then
+if ! "$VENV/bin/python" -c 'import audio_common_msgs, sound_play_msgs' 2>/dev/null && [ -z "${ROS_DISTRO:-}" ]; then
   bash scripts/build_test_interfaces.sh  # the tests' stand-in for the apt package
 fi
 log "ready: . .venv/bin/activate   (ROS: . install/setup.bash)"

@@ -204,3 +204,19 @@ def test_invalid_parameters_end_the_node_with_one_clear_line(test_model):
     assert process.returncode == 2
     assert "invalid parameters: queue_policy must be one of" in output and "'shout'" in output
     assert "Traceback" not in output
+
+
+def test_without_sound_play_msgs_the_node_says_how_to_install_them_and_speaks(ros, test_model):
+    from ishowtts_ros.nodes.sound_play_interface import INSTALL_HINT
+
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    env = {"PYTHONPATH": os.pathsep.join(p for p in paths if "sound_play_msgs" not in p)}
+    process = start(test_model, "play_audio:=false", env=env)
+    try:
+        audio = ros.subscribe(AudioDataStamped, "tts/audio")
+        ros.publisher(String, "tts/text").publish(String(data="Still here."))
+        assert wait_for(lambda: len(audio) > 0, 60.0)
+    finally:
+        code, _ = stop(process, signal.SIGINT)
+    output = process.stdout.read()
+    assert code == 0 and output.count(INSTALL_HINT) == 1, output

@@ -1,7 +1,11 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""tts_node's audio topics: tts/audio (stamped chunks) and tts/audio_info (latched)."""
+"""tts_node's audio topics.
+
+tts/audio (stamped chunks), tts/audio_data (the same bytes, for audio_common's stock
+``audio_play``) and tts/audio_info (latched).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ class AudioTopics:
         self.node = node
         self.messages = messages
         self.audio = node.create_publisher(messages.AudioDataStamped, "tts/audio", AUDIO_QOS)
+        # audio_play subscribes to AudioData only, never to the stamped message.
+        self.audio_data = node.create_publisher(messages.AudioData, "tts/audio_data", AUDIO_QOS)
         info = node.create_publisher(messages.AudioInfo, "tts/audio_info", LATCHED)
         info.publish(
             messages.AudioInfo(
@@ -52,3 +58,4 @@ class AudioTopics:
         msg.header.frame_id = "tts"
         msg.audio.data = to_pcm16(samples)
         self.audio.publish(msg)
+        self.audio_data.publish(msg.audio)

@@ -29,11 +29,16 @@ from std_srvs.srv import Trigger
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.registry import load_voice_registry
-from ishowtts_ros.engine.text import preview
 from ishowtts_ros.nodes.audio_topics import LATCHED, AudioTopics
 from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
 from ishowtts_ros.nodes.ros_parameters import declare_parameters
+from ishowtts_ros.nodes.sound_play_interface import (
+    INSTALL_HINT,
+    SoundPlayInterface,
+    default_sound_dirs,
+    import_interfaces,
+)
 from ishowtts_ros.speech.diagnostics import speech_status
 from ishowtts_ros.speech.memory import bound_memory_caches
 from ishowtts_ros.speech.pacing import PacedOutput
@@ -78,6 +83,7 @@ class TtsNode(Node):
             synthesis=lambda: self.synthesis,
         )
         self._subscribe_text_topics()
+        self._serve_sound_play()
         self.create_service(Trigger, "tts/stop", self._on_stop, callback_group=self.callbacks)
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self.callbacks)
         self.add_on_set_parameters_callback(self._on_set_parameters)
@@ -94,6 +100,7 @@ class TtsNode(Node):
         except (OSError, ValueError) as exc:  # the engine will not load either, and says why
             self.get_logger().error(f"no audio outputs: {exc}")
             return []
+        self.sample_rate = sample_rate
         sinks = []
         if self.settings.play_audio:
             from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
@@ -135,6 +142,21 @@ class TtsNode(Node):
         for topic in self.settings.text_topics:
             self._subscribe(topic, None)
 
+    def _serve_sound_play(self) -> None:
+        if not self.settings.sound_play_interface or not getattr(self, "sample_rate", None):
+            return
+        types = import_interfaces()
+        if types is None:
+            self.get_logger().info(INSTALL_HINT)
+            return
+        SoundPlayInterface(
+            self,
+            types,
+            self.settings.sound_dirs or default_sound_dirs(),
+            self.sample_rate,
+            voices=lambda: list(self.engine.voices) if self.engine else [],
+        )
+
     def _subscribe(self, topic: str, voice: Optional[str]) -> None:
         self.create_subscription(
             String,
@@ -171,23 +193,28 @@ class TtsNode(Node):
             self.get_logger().warning(
                 f"text on {topic} over max_chars={self.settings.max_chars}: cut to {len(text)}"
             )
-        item = Utterance(text, voice or self.settings.voice or None)
+        self.enqueue(Utterance(text, voice or self.settings.voice or None))
+
+    def enqueue(self, item: Utterance) -> bool:
+        """Queue ``item`` under the queue policy; False when the policy refused it."""
+        accepted = True
         for dropped, reason in self.queue.put(item):
-            self._dropped(dropped, reason)
-        if self.settings.queue_policy == "interrupt":
+            self.speaker.drop_all([dropped], reason)
+            accepted = accepted and dropped is not item
+        if accepted and self.settings.queue_policy == "interrupt":
             self.speaker.interrupt_for(item)  # after put: the new text is never the one cut
+        return accepted
 
-    def _dropped(self, item: Utterance, reason: str) -> None:
-        self.get_logger().warning(f"dropped {preview(item.text)}: {reason}")
-        self.stats.count("dropped", error=reason)
-
-    def _on_stop(self, request, response):
+    def stop_all(self) -> int:
+        """Stop speaking and clear the queue; return how many queued texts were cleared."""
         cleared = self.queue.clear()
         self.speaker.stop_all()
-        if cleared:
-            self.stats.count("dropped", len(cleared), error="cleared by tts/stop")
+        self.speaker.drop_all(cleared, "cleared by a stop")
+        return len(cleared)
+
+    def _on_stop(self, request, response):
         response.success = True
-        response.message = f"stopped; cleared {len(cleared)} queued texts"
+        response.message = f"stopped; cleared {self.stop_all()} queued texts"
         return response
 
     def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
@@ -205,7 +232,7 @@ class TtsNode(Node):
             )
         self.synthesis, self.settings = synthesis, settings
         for dropped, reason in self.queue.configure(settings.max_queue, settings.queue_policy):
-            self._dropped(dropped, reason)
+            self.speaker.drop_all([dropped], reason)
         return SetParametersResult(successful=True)
 
     def _publish_diagnostics(self) -> None:
@@ -244,7 +271,8 @@ class TtsNode(Node):
 
 def main(args=None) -> int:
     bound_memory_caches()
-    return run_node(TtsNode, args)
+    # Threads: texts, services and diagnostics, sound_play goals (one playing, one ending).
+    return run_node(TtsNode, args, threads=4)
 
 
 if __name__ == "__main__":

@@ -9,18 +9,49 @@ import collections
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Deque, List, Optional, Tuple
+from typing import Callable, Deque, List, Optional, Tuple
+
+import numpy as np
 
 POLICIES = ("queue", "interrupt", "drop_new", "drop_oldest")
 
 
-@dataclass
+@dataclass(eq=False)  # each utterance is itself: two equal texts are two utterances
 class Utterance:
-    """One accepted text, in a voice (None = the current default)."""
+    """One accepted text, in a voice (None = the current default), or a sound to play.
+
+    Whoever waits for it (a sound_play action goal) watches ``playing`` and ``done``.
+    """
 
     text: str
     voice: Optional[str] = None
     received: float = field(default_factory=time.monotonic)
+    sound: Optional[Tuple[np.ndarray, int]] = None
+    """Samples and their rate, played instead of a synthesised ``text``."""
+    volume: float = 1.0
+    """This request's own gain, times the node's ``volume``."""
+    repeat: bool = False
+    """Say (or play) it again and again until it is stopped; synthesised once."""
+    key: str = ""
+    """What a stop request names it by (sound_play's PLAY_STOP)."""
+    wait_until_heard: bool = False
+    """Done only once its audio has been heard, not when it has been handed on."""
+    on_start: Optional[Callable[["Utterance"], None]] = None
+    """Called when its audio starts."""
+    on_done: Optional[Callable[["Utterance"], None]] = None
+    playing: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    outcome: str = ""
+    reason: str = ""
+
+    def finish(self, outcome: str, reason: str = "") -> None:
+        """Record how it ended (the first call wins) and tell whoever waits."""
+        if self.done.is_set():
+            return
+        self.outcome, self.reason = outcome, reason
+        self.done.set()
+        if self.on_done is not None:
+            self.on_done(self)
 
 
 class TextQueue:
@@ -81,7 +112,14 @@ class TextQueue:
 
     def clear(self) -> List[Utterance]:
         """Remove and return every queued text."""
+        return self.remove(lambda item: True)
+
+    def remove(self, matches: Callable[[Utterance], bool]) -> List[Utterance]:
+        """Remove and return the queued texts ``matches`` picks."""
+        removed: List[Utterance] = []
+        kept: Deque[Utterance] = collections.deque()
         with self._cond:
-            items = list(self._items)
-            self._items.clear()
-            return items
+            for item in self._items:
+                (removed if matches(item) else kept).append(item)
+            self._items = kept
+            return removed

@@ -34,12 +34,17 @@ class SpeechSettings:
     text_topics: List[str] = field(default_factory=list)
     max_chars: int = 2000
     rtf_warn: float = 0.5
+    sound_play_interface: bool = True
+    sound_dirs: List[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_all(self, SPEECH_PARAMS)
         for topic in self.text_topics:
             if not isinstance(topic, str) or not topic or " " in topic:
                 raise ValueError(f"text_topics entries must be topic names, got {topic!r}")
+        for folder in self.sound_dirs:
+            if not isinstance(folder, str) or not folder.startswith("/"):
+                raise ValueError(f"sound_dirs entries must be absolute folders, got {folder!r}")
 
     def replace(self, **changes: Any) -> "SpeechSettings":
         return dataclasses.replace(self, **changes)
@@ -62,6 +67,10 @@ SPEECH_PARAMS = {
     "text_topics": Param("extra topics to speak from (std_msgs/String)"),
     "max_chars": Param("longer texts are cut at a sentence end", True, 1, 100_000),
     "rtf_warn": Param("diagnostics WARN above this mean real-time factor", True, 0.001, 100.0),
+    "sound_play_interface": Param("serve sound_play's robotsound topic and sound_play action"),
+    "sound_dirs": Param(
+        "folders sound files may be played from; empty = sound_play's sounds folder"
+    ),
 }
 
 TTS_NODE_SETTINGS: Tuple[Tuple[type, Dict[str, Param]], ...] = (

@@ -5,7 +5,8 @@
 
 Outputs ("sinks") get each chunk as soon as it exists: local playback runs in a thread
 of its own, so synthesis of the next chunk overlaps playback of this one. Every text
-ends as spoken, dropped (with a reason) or failed (with the error), in the statistics.
+ends as spoken, dropped (with a reason) or failed (with the error), in the statistics
+and on the utterance itself (:meth:`Utterance.finish`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable, List, Optional, Protocol
+from typing import Callable, Iterable, List, Optional, Protocol
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from ishowtts_ros.speech.stats import SpeechStats
 LOG = logging.getLogger(__name__)
 POLL_S = 0.05
 DRAIN_TIMEOUT_S = 600.0
+SOUND_BLOCK_S = 0.5  # sounds are handed on in blocks, so that a stop cuts them short
 
 
 class Sink(Protocol):
@@ -43,6 +45,10 @@ class Sink(Protocol):
     def stop(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+class Stopped(Exception):
+    """The utterance being spoken was stopped."""
 
 
 class Speaker:
@@ -97,22 +103,41 @@ class Speaker:
             if self._current is unless:
                 return  # the new text is already speaking: nothing older is left
             self._cancel.set()
-        for sink in self.sinks:
-            sink.stop()
+        self._stop_sinks()
 
     def stop_all(self) -> None:
         """Stop speaking now; a text taken from the queue a moment ago is not spoken either."""
         with self._lock:
             self._cutoff = time.monotonic()
             self._cancel.set()
-        for sink in self.sinks:
-            sink.stop()
+        self._stop_sinks()
+
+    def stop(self, matches: Callable[[Utterance], bool], reason: str) -> int:
+        """Stop the utterances ``matches`` picks, queued or speaking; return how many."""
+        removed = self.queue.remove(matches)
+        self.drop_all(removed, reason)
+        with self._lock:
+            current = self._current if self._current and matches(self._current) else None
+            if current is not None:
+                self._cancel.set()
+        if current is not None:
+            self._stop_sinks()
+        return len(removed) + (current is not None)
+
+    def drop_all(self, items: Iterable[Utterance], reason: str) -> None:
+        """Account for utterances taken out of the queue before they were spoken."""
+        for item in items:
+            self._drop(item, reason)
 
     def close(self, timeout: float = 2.0) -> None:
         self._closed.set()
         self._engine_known.set()
         self.stop_all()
         self._thread.join(timeout)
+
+    def _stop_sinks(self) -> None:
+        for sink in self.sinks:
+            sink.stop()
 
     def _run(self) -> None:
         while not self._closed.is_set():
@@ -122,7 +147,7 @@ class Speaker:
             if item is None:
                 self._set_speaking(False)
                 continue
-            if self.engine is None:
+            if self.engine is None and item.sound is None:
                 self._drop(item, f"engine not loaded: {self.stats.engine_error}")
                 continue
             with self._lock:
@@ -138,8 +163,7 @@ class Speaker:
                 with self._lock:
                     self._current = None
             if len(self.queue) == 0:
-                for sink in self.sinks:
-                    sink.drain(DRAIN_TIMEOUT_S)
+                self._drain()
                 if len(self.queue) == 0:
                     self._set_speaking(False)
                     release_free_memory()  # idle: a good moment to give memory back
@@ -147,29 +171,21 @@ class Speaker:
     def _speak(self, item: Utterance, cancel: threading.Event) -> None:
         from ishowtts_ros.engine.errors import EngineError, SynthesisCancelled, TextError
 
-        started = time.monotonic()
-        first_audio: Optional[float] = None
-        synthesis_s = audio_s = 0.0
         try:
             for sink in self.sinks:
                 sink.begin(item)
-            chunks = self.engine.synthesize_stream(
-                item.text, item.voice, self.synthesis(), cancel=cancel
-            )
-            for chunk in chunks:
-                if cancel.is_set():
-                    raise SynthesisCancelled("stopped")
-                if first_audio is None:
-                    first_audio = time.monotonic() - started
-                    self._set_speaking(True)
-                samples = chunk.samples * self.volume()
-                for sink in self.sinks:
-                    sink.write(samples, chunk.sample_rate)
-                synthesis_s += chunk.synthesis_s
-                audio_s += chunk.seconds
-        except SynthesisCancelled:
-            LOG.info("stopped speaking %s", preview(item.text))
-            self.stats.count("dropped", error="stopped while speaking")
+            if item.sound is not None:
+                self._play_sound(item, cancel)
+                outcome = None
+            else:
+                outcome = self._say(item, cancel)
+            if item.wait_until_heard:  # its waiter is told once the audio has been heard
+                self._drain()
+                if cancel.is_set():  # cut while it was being heard
+                    raise Stopped()
+        except (SynthesisCancelled, Stopped):
+            LOG.info("stopped speaking %s", preview(item.text or item.key))
+            self._end(item, "dropped", "stopped while speaking")
             return
         except TextError as exc:
             self._drop(item, str(exc))
@@ -177,17 +193,82 @@ class Speaker:
         except EngineError as exc:  # a clear reason (unusable voice, missing file)
             LOG.error("synthesis failed for %s: %s", preview(item.text), exc)
             LOG.debug("traceback", exc_info=True)
-            self.stats.record_failure(f"{type(exc).__name__}: {exc}")
+            self._fail(item, f"{type(exc).__name__}: {exc}")
             return
         except Exception as exc:  # a bug or a broken device: one bad text must not end the service
-            LOG.exception("synthesis failed for %s", preview(item.text))
-            self.stats.record_failure(f"{type(exc).__name__}: {exc}")
+            LOG.exception("synthesis failed for %s", preview(item.text or item.key))
+            self._fail(item, f"{type(exc).__name__}: {exc}")
             return
-        self.stats.record_utterance(synthesis_s / audio_s if audio_s else 0.0, first_audio or 0.0)
+        if outcome is None:
+            self.stats.count("spoken")
+        else:
+            self.stats.record_utterance(*outcome)
+        item.finish("spoken")
+
+    def _say(self, item: Utterance, cancel: threading.Event) -> tuple:
+        """Synthesise and hand on the text (again and again when it repeats); RTF, latency."""
+        started = time.monotonic()
+        first_audio: Optional[float] = None
+        synthesis_s = audio_s = 0.0
+        kept = []  # a repeated text is synthesised once
+        chunks = self.engine.synthesize_stream(
+            item.text, item.voice, self.synthesis(), cancel=cancel
+        )
+        for chunk in chunks:
+            if cancel.is_set():
+                raise Stopped()
+            if first_audio is None:
+                first_audio = time.monotonic() - started
+            self._write(item, chunk.samples, chunk.sample_rate)
+            if item.repeat:
+                kept.append((chunk.samples, chunk.sample_rate))
+            synthesis_s += chunk.synthesis_s
+            audio_s += chunk.seconds
+        while item.repeat:
+            self._drain()  # one repetition at a time: the outputs hold a bounded amount
+            for samples, rate in kept:
+                if cancel.is_set():
+                    raise Stopped()
+                self._write(item, samples, rate)
+        return (synthesis_s / audio_s if audio_s else 0.0, first_audio or 0.0)
+
+    def _play_sound(self, item: Utterance, cancel: threading.Event) -> None:
+        samples, rate = item.sound
+        block = max(1, int(SOUND_BLOCK_S * rate))
+        while True:
+            for start in range(0, len(samples), block):
+                if cancel.is_set():
+                    raise Stopped()
+                self._write(item, samples[start : start + block], rate)
+            if not item.repeat:
+                return
+            self._drain()
+
+    def _write(self, item: Utterance, samples: np.ndarray, rate: int) -> None:
+        if not item.playing.is_set():
+            item.playing.set()
+            self._set_speaking(True)
+            if item.on_start is not None:
+                item.on_start(item)
+        scaled = samples * (self.volume() * item.volume)
+        for sink in self.sinks:
+            sink.write(scaled, rate)
+
+    def _drain(self) -> None:
+        for sink in self.sinks:
+            sink.drain(DRAIN_TIMEOUT_S)
 
     def _drop(self, item: Utterance, reason: str) -> None:
-        LOG.warning("dropped %s: %s", preview(item.text), reason)
-        self.stats.count("dropped", error=reason)
+        LOG.warning("dropped %s: %s", preview(item.text or item.key), reason)
+        self._end(item, "dropped", reason)
+
+    def _fail(self, item: Utterance, reason: str) -> None:
+        self.stats.record_failure(reason)
+        item.finish("failed", reason)
+
+    def _end(self, item: Utterance, outcome: str, reason: str) -> None:
+        self.stats.count(outcome, error=reason)
+        item.finish(outcome, reason)
 
     def _set_speaking(self, speaking: bool) -> None:
         if speaking != self._speaking:
