@@ -157,7 +157,8 @@ def test_blocking_say_gets_feedback_while_playing_and_its_result_after_the_audio
     audio_s = node.engine.estimate_seconds(SHORT)
     first_feedback = client.feedback[0][0] - sent
     print(
-        f"goal to first feedback {first_feedback * 1000:.0f} ms, result after {finished - sent:.2f} s"
+        f"goal to first feedback {first_feedback * 1000:.0f} ms, "
+        f"result after {finished - sent:.2f} s"
     )
     assert first_feedback < 1.0 and any(f.feedback.playing for _, f in client.feedback)
     assert finished - sent >= audio_s  # published at real-time pace: the result waits for it
