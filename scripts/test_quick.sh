@@ -2,7 +2,8 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 # Quick pass on another Python (default 3.12): the tests that need no torch
-# (config, text, lint, Jetson layer, launch helpers), in a light venv of their own.
+# (config, text, normalisation, lint, Jetson layer, launch helpers, sound requests), in a
+# light venv of their own.
 #
 #   bash scripts/test_quick.sh [PYTHON] [pytest args...]
 set -euo pipefail
@@ -20,7 +21,9 @@ digest=$(cat requirements-test.txt requirements.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "[test_quick] Python $VERSION: installing the torch-free test tier"
   "${PIP[@]}" --upgrade "pip>=25"
-  "${PIP[@]}" -r requirements-test.txt "$(grep -E '^PyYAML' requirements.txt)" numpy
+  # shellcheck disable=SC2046  # one argument per requirement line
+  "${PIP[@]}" -r requirements-test.txt numpy \
+    $(grep -E '^(PyYAML|scipy|soundfile|wetext|kaldifst)[>=]' requirements.txt)
   # f5-tts without its dependencies: only for the vocab file it ships
   "${PIP[@]}" --no-deps "$(grep -E '^f5-tts==' requirements.txt)"
   echo "$digest" > "$stamp"

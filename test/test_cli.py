@@ -106,3 +106,20 @@ def test_say_refuses_an_unwritable_out_before_loading_anything(test_model, tmp_p
     assert result.returncode == 2
     assert f"cannot write --out {out}" in result.stderr and "Traceback" not in result.stderr
     assert "engine ready" not in result.stderr  # refused before the engine loaded
+
+
+def test_say_prints_the_text_the_model_reads_without_loading_it(test_model):
+    result = run(
+        "ishowtts-say",
+        "--text",
+        "Battery at 23%. 电量剩余23%，距离目标3.5米。",
+        "--config",
+        test_model["config"],
+        "--print-text",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("voice test: ")
+    spoken = " ".join(line.split(": ", 1)[1] for line in lines[1:])
+    assert "twenty three percent" in spoken and "百分之二十三" in spoken and "三点五米" in spoken
+    assert "engine ready" not in result.stderr  # the model was not loaded

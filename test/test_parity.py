@@ -112,9 +112,16 @@ def voices(tmp_path_factory):
 
 @pytest.fixture(scope="module", params=[7, 16], ids=lambda nfe: f"nfe{nfe}")
 def engine_at(request, engine_config, voices):
-    """Load the engine in upstream's dtype, with upstream's chunking (no short first chunk)."""
+    """Load the engine as upstream runs: its dtype, its chunks, digits read as digits.
+
+    No short first chunk and no word normalisation: those are our deliberate differences.
+    """
     config = engine_config.replace(
-        voices_file=voices["file"], first_chunk_max_bytes=0, nfe_step=request.param, dtype="auto"
+        voices_file=voices["file"],
+        first_chunk_max_bytes=0,
+        nfe_step=request.param,
+        dtype="auto",
+        normalize_text=False,
     )
     return Engine.load(config)
 
@@ -248,6 +255,7 @@ def test_e2tts_unet_backbone_matches_upstream_and_runs_eager_under_compile(
     config = EngineConfig.from_yaml(paths["config"]).replace(
         voices_file=voices["file"],
         first_chunk_max_bytes=0,
+        normalize_text=False,
         compile="default",
         device=engine_config.device,
         dtype="auto",
@@ -390,3 +398,12 @@ def test_chinese_edge_texts_never_crash_the_engine(engine):
     for text in EDGE_TEXTS.values():
         audio = engine.synthesize(text, seed=1)
         assert audio.seconds == pytest.approx(engine.estimate_seconds(text), abs=1e-9)
+
+
+def test_words_for_numbers_are_a_deliberate_difference_for_digits_and_symbols_only(engine_at):
+    """With normalisation on, text without digits or symbols chunks as upstream's."""
+    words = engine_at.settings.replace(normalize_text=True)
+    for text in (ENGLISH, CHINESE, MIXED):
+        assert engine_at.plan(text, "en", words) == engine_at.plan(text, "en")
+    with_digits = [plan.text for plan in engine_at.plan(DIGITS, "en", words)]
+    assert "two hundred meters" in " ".join(with_digits) and "200" not in " ".join(with_digits)

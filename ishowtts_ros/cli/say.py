@@ -32,12 +32,59 @@ def unwritable(path: str) -> str:
     return ""
 
 
+def print_text(args) -> int:
+    """Show the words and chunks of ``args.text`` for the voice, without the model."""
+    from ishowtts_ros.engine.loading import load_vocab
+    from ishowtts_ros.engine.model_spec import load_model_spec
+    from ishowtts_ros.engine.normalize import TextNormalizer
+    from ishowtts_ros.engine.reference import ReferenceCache, prepare_ref_text
+    from ishowtts_ros.engine.registry import load_voice_registry
+    from ishowtts_ros.engine.text_plan import text_chunks, words_for
+
+    try:
+        config = EngineConfig.from_yaml(args.config) if args.config else EngineConfig()
+        specs = {spec.id: spec for spec in load_voice_registry(config.voices_file)}
+        spec = specs[args.voice] if args.voice else next(iter(specs.values()))
+        rate = int(load_model_spec(config.model).mel["target_sample_rate"])
+        reference = ReferenceCache(rate, config.target_rms, config.max_ref_seconds).get(
+            spec.ref_audio
+        )
+        settings, normalizer = config.synthesis(), TextNormalizer()
+        ref_text = prepare_ref_text(words_for(spec.ref_text, normalizer, settings))
+        chunks = text_chunks(
+            args.text,
+            load_vocab(config.vocab_file),
+            normalizer,
+            settings,
+            ref_text,
+            reference.source_seconds,
+            settings.speed * spec.speed,
+            config.first_chunk_max_bytes,
+        )
+    except KeyError:
+        print(f"ishowtts-say: error: unknown voice {args.voice!r}", file=sys.stderr)
+        return EXIT_ERROR
+    except (EngineError, ValueError, OSError) as exc:
+        print(f"ishowtts-say: error: {exc}", file=sys.stderr)
+        return EXIT_MISSING_MODEL if isinstance(exc, MissingFileError) else EXIT_ERROR
+    print(f"voice {spec.id}: {len(chunks)} chunks")
+    for index, chunk in enumerate(chunks, 1):
+        print(f"{index}: {chunk}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="ishowtts-say", description="Speak a text into a 24 kHz mono WAV file."
     )
     parser.add_argument("--text", required=True, help="what to say")
-    parser.add_argument("--out", required=True, help="WAV file to write")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="WAV file to write")
+    target.add_argument(
+        "--print-text",
+        action="store_true",
+        help="print the text the model would read (words, chunks) and stop; no model needed",
+    )
     parser.add_argument(
         "--voice", default=None, help="voice id (default: the first of the registry)"
     )
@@ -49,6 +96,8 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.print_text:
+        return print_text(args)
 
     problem = unwritable(args.out)
     if problem:  # before minutes of loading and synthesis

@@ -16,6 +16,7 @@ from typing import Any, List, Mapping, Optional
 
 import yaml
 
+from ishowtts_ros.engine.normalize import LANGUAGES
 from ishowtts_ros.parameters import Param, check, check_all
 
 DEVICES = ("auto", "cpu", "cuda")
@@ -58,6 +59,12 @@ ENGINE_PARAMS = {
     "buckets": Param("frame lengths compiled sequences are padded to (increasing)"),
     "cfg_steps": Param("guidance on the first N steps only; -1 = all", True, -1, 64),
     "warmup": Param("compile every bucket and pass at start-up"),
+    "normalize_text": Param("numbers, units, times, dates and symbols read as words", True),
+    "language": Param(
+        "language of numbers and symbols; auto = per run of Chinese or Latin text",
+        True,
+        choices=LANGUAGES,
+    ),
 }
 
 
@@ -92,6 +99,8 @@ class EngineConfig:
     buckets: List[int] = field(default_factory=lambda: list(DEFAULT_BUCKETS))
     cfg_steps: int = -1
     warmup: bool = True
+    normalize_text: bool = True
+    language: str = "auto"
 
     def __post_init__(self) -> None:
         self.validate()
@@ -183,6 +192,8 @@ class SynthesisSettings:
     speed: float
     seed: int
     cfg_steps: int
+    normalize_text: bool
+    language: str
 
     def __post_init__(self) -> None:
         for name in SYNTHESIS_FIELDS:
@@ -193,4 +204,13 @@ class SynthesisSettings:
         return dataclasses.replace(self, **changes)
 
 
-SYNTHESIS_FIELDS = ("nfe_step", "cfg_strength", "sway_sampling_coef", "speed", "seed", "cfg_steps")
+SYNTHESIS_FIELDS = (
+    "nfe_step",
+    "cfg_strength",
+    "sway_sampling_coef",
+    "speed",
+    "seed",
+    "cfg_steps",
+    "normalize_text",
+    "language",
+)

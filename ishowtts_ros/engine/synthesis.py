@@ -28,12 +28,8 @@ from ishowtts_ros.engine.config import EngineConfig, SynthesisSettings
 from ishowtts_ros.engine.device import resolve_device, resolve_dtype
 from ishowtts_ros.engine.errors import EngineError, TextError, VoiceError
 from ishowtts_ros.engine.optimize import Runtime, build_runtime
-from ishowtts_ros.engine.text import (
-    MAX_CLAUSE_CONTEXT_SECONDS,
-    chunk_text,
-    max_chunk_bytes,
-    normalise_text,
-)
+from ishowtts_ros.engine.normalize import TextNormalizer
+from ishowtts_ros.engine.text_plan import text_chunks, words_for
 from ishowtts_ros.engine.reference import (
     Reference,
     ReferenceCache,
@@ -100,6 +96,7 @@ class Engine:
         self.config = config
         self.settings = config.synthesis()
         """The settings of a call that brings none."""
+        self.normalizer = TextNormalizer()
         self.cfm = cfm
         self.runtime = runtime
         self.vocab = vocab
@@ -167,7 +164,9 @@ class Engine:
         wave = torch.from_numpy(reference.samples).to(self.device)[None, :]
         with torch.inference_mode():
             mel = self.cfm.mel_spec(wave).permute(0, 2, 1).to(self.dtype)
-        voice = Voice(spec, prepare_ref_text(spec.ref_text), reference, mel)
+        # The reference text reads as the texts it is spoken with do.
+        ref_text = prepare_ref_text(words_for(spec.ref_text, self.normalizer, self.settings))
+        voice = Voice(spec, ref_text, reference, mel)
         self.voices[spec.id] = voice
         self.voice_errors.pop(spec.id, None)
         return voice
@@ -194,14 +193,19 @@ class Engine:
         from f5_tts.model.utils import convert_char_to_pinyin
 
         voice = self.get_voice(voice_id)
-        text = normalise_text(text, self.vocab)
-        speed = (settings or self.settings).speed * voice.spec.speed
+        settings = settings or self.settings
+        speed = settings.speed * voice.spec.speed
         reference = voice.reference
-        budget = max_chunk_bytes(voice.ref_text, reference.source_seconds, speed)
-        clause_bound = max_chunk_bytes(
-            voice.ref_text, reference.source_seconds, speed, MAX_CLAUSE_CONTEXT_SECONDS
+        chunks = text_chunks(
+            text,
+            self.vocab,
+            self.normalizer,
+            settings,
+            voice.ref_text,
+            reference.source_seconds,
+            speed,
+            self.config.first_chunk_max_bytes,
         )
-        chunks = chunk_text(text, budget, self.config.first_chunk_max_bytes, clause_bound)
         ref_text = model_ref_text(voice.ref_text)
         ref_frames = len(reference.samples) // self.hop_length
         mel_frames = voice.mel.shape[1]
