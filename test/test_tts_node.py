@@ -395,3 +395,55 @@ def test_importing_the_node_loads_no_torch():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]", result.stdout[:500]
+
+
+def test_voices_reload_without_a_restart(ros, test_model, tmp_path):
+    registry = tmp_path / "voices.yaml"
+    registry.write_text(write_voices_yaml(test_model, "test"))
+    node = start_node(ros, test_model, voices_file=str(registry))
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+
+    def topic_served(voice_id):
+        return ros.probe.count_subscribers(f"/tts/text/{voice_id}") > 0
+
+    registry.write_text(write_voices_yaml(test_model, "test", "alice"))
+    answer = ros.call(Trigger, "tts/reload_voices", Trigger.Request())
+    assert answer.success and "alice" in answer.message
+    assert wait_for(lambda: topic_served("alice"), 10.0)
+    assert list(node.engine.voices) == ["test", "alice"]
+
+    # A text queued for alice while another speaks is dropped, with the reason, once alice goes.
+    publisher = ros.publisher(String, "tts/text")
+    publisher.publish(String(data=LONG))
+    assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
+    ros.publisher(String, "tts/text/alice").publish(String(data="Alice speaks."))
+    assert wait_for(lambda: len(node.queue) == 1, 10.0)
+    registry.write_text(write_voices_yaml(test_model, "test"))
+    assert ros.call(Trigger, "tts/reload_voices", Trigger.Request()).success
+    assert wait_for(lambda: not topic_served("alice"), 10.0)
+    assert wait_for(lambda: node.stats.dropped == 1, 60.0)
+    assert "unknown voice 'alice'" in node.stats.last_error
+
+
+def test_a_broken_voices_file_is_refused_and_the_old_voices_keep_speaking(
+    ros, test_model, tmp_path
+):
+    node = start_node(ros, test_model)
+    request = SetParameters.Request()
+    for bad, reason in (("voices: [oops", "voices"), ("voices: []", "non-empty")):
+        path = tmp_path / "bad.yaml"
+        path.write_text(bad)
+        request.parameters = [Parameter("voices_file", value=str(path)).to_parameter_msg()]
+        result = ros.call(SetParameters, "tts_node/set_parameters", request).results[0]
+        assert not result.successful and reason in result.reason
+    assert list(node.engine.voices) == ["test"]
+    ros.publisher(String, "tts/text/test").publish(String(data="Still the old voice."))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0)
+
+
+def write_voices_yaml(test_model, *voice_ids):
+    entries = "".join(
+        f"  - {{id: {voice_id}, ref_audio: {test_model['voice']}, ref_text: A test voice.}}\n"
+        for voice_id in voice_ids
+    )
+    return "voices:\n" + entries

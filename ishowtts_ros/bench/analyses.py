@@ -173,3 +173,38 @@ def write_samples(engine, folder: str) -> None:
         audio = engine.synthesize(texts.REFERENCE, settings=settings)
         write_wav(os.path.join(folder, f"nfe{steps:02d}.wav"), audio.samples, audio.sample_rate)
     print(f"samples: {folder}")
+
+
+def phrase_cache(engine, phrases: int = 10) -> Dict[str, float]:
+    """First audio of a miss and of a hit, and what a cached minute of speech costs.
+
+    The memory cost is RSS after caching ``phrases`` paragraphs against RSS after saying
+    the same paragraphs uncached (so that the allocator's own growth is not counted).
+    """
+    from ishowtts_ros.bench.run import time_engine
+    from ishowtts_ros.engine.phrase_cache import PhraseCache
+    from ishowtts_ros.speech.memory import release_free_memory
+
+    paragraphs = [f"{texts.PARAGRAPH} Number {index}." for index in range(phrases)]
+    kept, engine.phrases = engine.phrases, None
+    try:
+        for text in paragraphs:  # uncached, to warm the allocator up
+            engine.synthesize(text, seed=0)
+        engine.phrases = PhraseCache(2**30)
+        miss = time_engine(engine, texts.SHORT, seed=0)["first_chunk_s"]
+        hit = time_engine(engine, texts.SHORT, seed=0)["first_chunk_s"]
+        release_free_memory()
+        before, data_before, seconds = measure.rss_mb(), engine.phrases.bytes, 0.0
+        for text in paragraphs:
+            seconds += engine.synthesize(text, seed=0).seconds
+        release_free_memory()
+        minutes = seconds / 60
+        return {
+            "first_audio_miss_s": miss,
+            "first_audio_hit_s": hit,
+            "cached_minutes": minutes,
+            "data_mb_per_minute": (engine.phrases.bytes - data_before) / 2**20 / minutes,
+            "rss_mb_per_minute": (measure.rss_mb() - before) / minutes,
+        }
+    finally:
+        engine.phrases = kept

@@ -45,7 +45,7 @@ def print_table(results: Dict[str, object]) -> None:
     ):
         if key in results:
             print(f"{key:30} {results[key]:.3f}")
-    for key in ("recompiles", "precision"):
+    for key in ("recompiles", "precision", "phrase_cache"):
         if key in results:
             print(
                 f"{key}: "

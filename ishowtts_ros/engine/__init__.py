@@ -13,6 +13,7 @@ from ishowtts_ros.engine.errors import (
     MissingFileError,
     SynthesisCancelled,
     TextError,
+    UnknownVoice,
     VoiceError,
 )
 
@@ -24,6 +25,7 @@ __all__ = [
     "MissingFileError",
     "SynthesisCancelled",
     "TextError",
+    "UnknownVoice",
     "VoiceError",
 ]
 

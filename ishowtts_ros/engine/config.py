@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, List, Mapping, Optional
 
-import yaml
 
 from ishowtts_ros.engine.normalize import LANGUAGES
 from ishowtts_ros.parameters import Param, check, check_all
@@ -25,14 +24,24 @@ COMPILE_MODES = ("auto", "none", "default", "reduce-overhead", "max-autotune")
 DEFAULT_BUCKETS = (512, 768, 1024, 1536, 2048, 2560)
 # Fields holding file or folder paths: relative values are resolved against the
 # folder of the YAML file they came from.
-PATH_FIELDS = ("ckpt_file", "vocab_file", "vocoder_dir", "voices_file", "compile_cache_dir")
+PATH_FIELDS = (
+    "ckpt_file",
+    "vocab_file",
+    "vocoder_dir",
+    "voices_file",
+    "compile_cache_dir",
+    "phrase_cache_dir",
+    "preload_phrases_file",
+)
 
 ENGINE_PARAMS = {
     "model": Param("model config shipped with f5-tts, or a YAML path"),
     "ckpt_file": Param("checkpoint .safetensors/.pt (EMA weights); empty = download"),
     "vocab_file": Param("vocab.txt of the checkpoint; empty = f5-tts's"),
     "vocoder_dir": Param("folder with Vocos config.yaml + pytorch_model.bin; empty = download"),
-    "voices_file": Param("voice registry YAML; empty = f5-tts's example voice"),
+    "voices_file": Param(
+        "voice registry YAML; empty = f5-tts's example voice (read again when set)", True
+    ),
     "device": Param("where the model runs; auto = CUDA when present", choices=DEVICES),
     "dtype": Param("precision; auto = fp16 on CUDA, else fp32", choices=DTYPES),
     "nfe_step": Param("sampling steps; fewer is faster, more is cleaner", True, 1, 64),
@@ -64,6 +73,16 @@ ENGINE_PARAMS = {
         "language of numbers and symbols; auto = per run of Chinese or Latin text",
         True,
         choices=LANGUAGES,
+    ),
+    "phrase_cache_mb": Param(
+        "memory for speech said before (LRU); 0 = no phrase cache", False, 0, 4096
+    ),
+    "phrase_cache_dir": Param(
+        "folder keeping the phrase cache across restarts; empty = memory only"
+    ),
+    "preload_phrases": Param("phrases synthesised into the cache after warm-up (default voice)"),
+    "preload_phrases_file": Param(
+        "YAML of phrases to preload per voice id: {voice: [phrase, ...]}"
     ),
 }
 
@@ -101,6 +120,10 @@ class EngineConfig:
     warmup: bool = True
     normalize_text: bool = True
     language: str = "auto"
+    phrase_cache_mb: int = 64
+    phrase_cache_dir: str = ""
+    preload_phrases: List[str] = field(default_factory=list)
+    preload_phrases_file: str = ""
 
     def __post_init__(self) -> None:
         self.validate()
@@ -153,8 +176,9 @@ class EngineConfig:
     @classmethod
     def from_yaml(cls, path: str) -> "EngineConfig":
         """Load a YAML mapping; relative paths are taken from the file's folder."""
-        with open(path, encoding="utf-8") as stream:
-            values = yaml.safe_load(stream) or {}
+        from ishowtts_ros.engine.registry import read_yaml
+
+        values = read_yaml(path, "engine config")
         if not isinstance(values, dict):
             raise ValueError(
                 f"engine config {path} must hold a mapping, got {type(values).__name__}"

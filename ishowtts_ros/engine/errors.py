@@ -16,6 +16,10 @@ class VoiceError(EngineError, ValueError):
     """A voice is unknown, or its reference clip cannot be used."""
 
 
+class UnknownVoice(VoiceError):
+    """No voice of that id is in the registry (any more)."""
+
+
 class TextError(EngineError, ValueError):
     """A text is empty or holds nothing the model can speak."""
 

@@ -14,6 +14,7 @@ Shapes: ``samples`` is ``[nw]`` float32 at the model's rate.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import warnings
@@ -50,6 +51,8 @@ class Reference:
     """RMS before normalisation: the output is scaled back to it when it was quieter."""
     source_seconds: float
     """Length of the prepared clip before resampling: upstream's chunk budget uses it."""
+    digest: str = ""
+    """SHA-256 of the file's content."""
 
     @property
     def seconds(self) -> float:
@@ -195,5 +198,6 @@ class ReferenceCache:
         if reference is None:
             target_rate, target_rms, max_seconds = self.params[:3]
             reference = preprocess_reference(path, target_rate, target_rms, max_seconds)
+            reference = dataclasses.replace(reference, digest=key[0])
             self._entries[key] = reference
         return reference

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import List
+from typing import List, Tuple
 
 import yaml
 
@@ -49,8 +49,7 @@ def load_voice_registry(path: str) -> List[VoiceSpec]:
         return [builtin_voice()]
     if not os.path.isfile(path):
         raise MissingFileError(f"voices file not found: {path}")
-    with open(path, encoding="utf-8") as stream:
-        data = yaml.safe_load(stream) or {}
+    data = read_yaml(path, "voices file")
     entries = data.get("voices") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ValueError(f"voices file {path} must hold a non-empty 'voices:' list")
@@ -112,3 +111,37 @@ def resolve_audio_path(ref_audio: str, base: str) -> str:
     return (
         ref_audio if os.path.isabs(ref_audio) else os.path.normpath(os.path.join(base, ref_audio))
     )
+
+
+MAX_PRELOAD_PHRASES = 1000
+
+
+def read_phrases_file(path: str) -> List[Tuple[str, str]]:
+    """Read ``{voice_id: [phrase, ...]}`` from a YAML file, as ``(voice_id, phrase)`` pairs."""
+    if not os.path.isfile(path):
+        raise MissingFileError(f"preload_phrases_file not found: {path}")
+    data = read_yaml(path, "preload_phrases_file")
+    if not isinstance(data, dict):
+        raise ValueError(f"preload_phrases_file {path} must map voice ids to lists of phrases")
+    pairs = []
+    for voice_id, phrases in data.items():
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise ValueError(
+                f"preload_phrases_file {path}: {voice_id!r} must list phrases, got {phrases!r}"
+            )
+        pairs += [(str(voice_id), phrase) for phrase in phrases]
+    if len(pairs) > MAX_PRELOAD_PHRASES:
+        raise ValueError(
+            f"preload_phrases_file {path} lists {len(pairs)} phrases; "
+            f"the limit is {MAX_PRELOAD_PHRASES}"
+        )
+    return pairs
+
+
+def read_yaml(path: str, what: str):
+    """Parse a YAML file; a syntax error is a ValueError naming the file and the place."""
+    with open(path, encoding="utf-8") as stream:
+        try:
+            return yaml.safe_load(stream) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{what} {path} is not valid YAML: {exc}") from None

@@ -12,6 +12,7 @@ Shapes: mel tensors are ``[1, n, d]`` (frames, 100 bins); waves ``[nw]`` float32
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import threading
@@ -22,13 +23,15 @@ from typing import Dict, Iterator, List, Optional
 import numpy as np
 import torch
 
+from ishowtts_ros import __version__ as ENGINE_VERSION
 from ishowtts_ros.engine import loading
 from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.config import EngineConfig, SynthesisSettings
 from ishowtts_ros.engine.device import resolve_device, resolve_dtype
-from ishowtts_ros.engine.errors import EngineError, TextError, VoiceError
+from ishowtts_ros.engine.errors import EngineError, TextError, UnknownVoice, VoiceError
 from ishowtts_ros.engine.optimize import Runtime, build_runtime
 from ishowtts_ros.engine.normalize import TextNormalizer
+from ishowtts_ros.engine.phrase_cache import PhraseCache, file_identity, phrase_key
 from ishowtts_ros.engine.text_plan import text_chunks, words_for
 from ishowtts_ros.engine.reference import (
     Reference,
@@ -36,7 +39,7 @@ from ishowtts_ros.engine.reference import (
     model_ref_text,
     prepare_ref_text,
 )
-from ishowtts_ros.engine.registry import VoiceSpec, load_voice_registry
+from ishowtts_ros.engine.registry import VoiceSpec, load_voice_registry, read_phrases_file
 
 LOG = logging.getLogger(__name__)
 SHORT_CHUNK_BYTES = 10
@@ -115,6 +118,11 @@ class Engine:
         """Initial noise is drawn in this dtype: the model's, as upstream draws it. A seed
         gives other noise at another dtype; to compare precisions on the same noise, set
         it to ``torch.float32`` on both engines."""
+        self.phrases: Optional[PhraseCache] = None
+        if config.phrase_cache_mb:
+            self.phrases = PhraseCache(config.phrase_cache_mb * 2**20, config.phrase_cache_dir)
+        self.model_identity: dict = {"model": config.model}
+        """What identifies the weights in a phrase's key (set by :meth:`load`)."""
 
     @classmethod
     def load(cls, config: EngineConfig) -> "Engine":
@@ -132,13 +140,12 @@ class Engine:
         vocoder = loading.load_vocos(*vocoder_files).to(device)
         runtime = build_runtime(config, cfm, vocoder, device, dtype)
         engine = cls(config, cfm, runtime, vocab, spec.mel, device, dtype)
-        for voice in voice_specs:
-            try:
-                engine.add_voice(voice)
-            except (EngineError, OSError, ValueError) as exc:
-                engine.voice_errors[voice.id] = str(exc)
-                LOG.error("voice %r unusable: %s", voice.id, exc)
-                LOG.debug("traceback", exc_info=True)
+        engine.model_identity = {
+            "model": config.model,
+            "files": [file_identity(path) for path in (ckpt, *vocoder_files, config.vocab_file)],
+        }
+        engine.set_voices(voice_specs)
+        engine.preload(config.preload_phrases, config.preload_phrases_file)
         LOG.info(
             "engine ready: %s on %s/%s, compile %s, voices %s",
             spec.name,
@@ -158,18 +165,31 @@ class Engine:
         """The first usable voice of the registry."""
         return next(iter(self.voices), None)
 
-    def add_voice(self, spec: VoiceSpec) -> Voice:
-        """Prepare a voice's reference (once per file content) and register it."""
+    def set_voices(self, specs: List[VoiceSpec]) -> None:
+        """Make ``specs`` the voices, all at once; a voice that fails is in ``voice_errors``.
+
+        A clip is prepared once per file content: a voice whose clip did not change costs
+        nothing, one whose clip changed is prepared again.
+        """
+        voices: Dict[str, Voice] = {}
+        errors: Dict[str, str] = {}
+        for spec in specs:
+            try:
+                voices[spec.id] = self._prepare_voice(spec)
+            except (EngineError, OSError, ValueError) as exc:
+                errors[spec.id] = str(exc)
+                LOG.error("voice %r unusable: %s", spec.id, exc)
+                LOG.debug("traceback", exc_info=True)
+        self.voices, self.voice_errors = voices, errors  # texts see the old or the new set
+
+    def _prepare_voice(self, spec: VoiceSpec) -> Voice:
         reference = self.references.get(spec.ref_audio)
         wave = torch.from_numpy(reference.samples).to(self.device)[None, :]
         with torch.inference_mode():
             mel = self.cfm.mel_spec(wave).permute(0, 2, 1).to(self.dtype)
         # The reference text reads as the texts it is spoken with do.
         ref_text = prepare_ref_text(words_for(spec.ref_text, self.normalizer, self.settings))
-        voice = Voice(spec, ref_text, reference, mel)
-        self.voices[spec.id] = voice
-        self.voice_errors.pop(spec.id, None)
-        return voice
+        return Voice(spec, ref_text, reference, mel)
 
     def get_voice(self, voice_id: Optional[str]) -> Voice:
         """Look a voice up; ``None`` means the default voice."""
@@ -181,7 +201,9 @@ class Engine:
             return self.voices[voice_id]
         if voice_id in self.voice_errors:
             raise VoiceError(f"voice {voice_id!r} is unusable: {self.voice_errors[voice_id]}")
-        raise VoiceError(f"unknown voice {voice_id!r} (known: {', '.join(self.voices) or 'none'})")
+        raise UnknownVoice(
+            f"unknown voice {voice_id!r} (known: {', '.join(self.voices) or 'none'})"
+        )
 
     def plan(
         self,
@@ -196,16 +218,7 @@ class Engine:
         settings = settings or self.settings
         speed = settings.speed * voice.spec.speed
         reference = voice.reference
-        chunks = text_chunks(
-            text,
-            self.vocab,
-            self.normalizer,
-            settings,
-            voice.ref_text,
-            reference.source_seconds,
-            speed,
-            self.config.first_chunk_max_bytes,
-        )
+        chunks = self._chunk_texts(text, voice, settings)
         ref_text = model_ref_text(voice.ref_text)
         ref_frames = len(reference.samples) // self.hop_length
         mel_frames = voice.mel.shape[1]
@@ -222,6 +235,18 @@ class Engine:
         if not plans:
             raise TextError(f"nothing speakable in text {text!r}")
         return plans
+
+    def _chunk_texts(self, text: str, voice: "Voice", settings: SynthesisSettings) -> List[str]:
+        return text_chunks(
+            text,
+            self.vocab,
+            self.normalizer,
+            settings,
+            voice.ref_text,
+            voice.reference.source_seconds,
+            settings.speed * voice.spec.speed,
+            self.config.first_chunk_max_bytes,
+        )
 
     def estimate_seconds(
         self,
@@ -256,6 +281,63 @@ class Engine:
         if seed is not None:
             settings = settings.replace(seed=seed)
         voice = self.get_voice(voice_id)
+        if self.phrases is None:
+            yield from self._synthesize(text, voice, settings, cancel)
+            return
+        key = self._phrase_key(text, voice, settings)
+        cached = self.phrases.get(key)
+        if cached is not None:  # said before: the first rendition again, at once
+            chunks, rate = cached
+            for index, (samples, chunk_text) in enumerate(chunks):
+                yield AudioChunk(samples, rate, chunk_text, index, index == len(chunks) - 1)
+            return
+        kept = []
+        for chunk in self._synthesize(text, voice, settings, cancel):
+            kept.append((chunk.samples, chunk.text))
+            yield chunk
+        self.phrases.put(key, kept, self.sample_rate)
+
+    def preload(self, phrases: List[str], phrases_file: str = "") -> int:
+        """Say ``phrases`` (default voice) and a YAML file's ``{voice: [phrase]}`` into the cache.
+
+        A phrase that fails is logged and skipped; returns how many were cached.
+        """
+        if self.phrases is None:
+            return 0
+        wanted = [(None, phrase) for phrase in phrases]
+        if phrases_file:
+            wanted += read_phrases_file(phrases_file)
+        cached = 0
+        for voice_id, phrase in wanted:
+            try:
+                self.synthesize(phrase, voice_id)
+                cached += 1
+            except EngineError as exc:
+                LOG.warning("phrase %r not preloaded: %s", phrase, exc)
+        if wanted:
+            LOG.info("preloaded %d of %d phrases", cached, len(wanted))
+        return cached
+
+    def _phrase_key(self, text: str, voice: "Voice", settings: SynthesisSettings) -> str:
+        """Everything that changes the sound of ``text``: a phrase cache key."""
+        chunks = self._chunk_texts(text, voice, settings)
+        sound = dataclasses.asdict(settings)
+        sound["seed"] = settings.seed if settings.seed >= 0 else "random"
+        return phrase_key(
+            {
+                "engine": ENGINE_VERSION,
+                "weights": self.model_identity,
+                "voice": [voice.reference.digest, voice.ref_text, voice.spec.speed],
+                "chunks": chunks,
+                "settings": sound,
+                "runtime": [self.device.type, self.dtype_name, self.runtime.compile_mode],
+                "config": [self.config.target_rms, self.config.cross_fade_s],
+            }
+        )
+
+    def _synthesize(
+        self, text: str, voice: "Voice", settings: SynthesisSettings, cancel
+    ) -> Iterator[AudioChunk]:
         plans = self.plan(text, voice.spec.id, settings)
         # One generator per utterance: its chunks draw fresh noise in order, as upstream's
         # after torch.manual_seed(seed).

@@ -85,6 +85,9 @@ class TtsNode(Node):
         self._subscribe_text_topics()
         self._serve_sound_play()
         self.create_service(Trigger, "tts/stop", self._on_stop, callback_group=self.callbacks)
+        self.create_service(
+            Trigger, "tts/reload_voices", self._on_reload_voices, callback_group=self.callbacks
+        )
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self.callbacks)
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.engine = None
@@ -131,16 +134,40 @@ class TtsNode(Node):
 
     def _subscribe_text_topics(self) -> None:
         self._subscribe("tts/text", None)
+        self._voice_topics: dict = {}  # voice id -> its tts/text/<id> subscription
         try:
-            voice_ids = [v.id for v in load_voice_registry(self.engine_config.voices_file)]
+            specs = load_voice_registry(self.engine_config.voices_file)
         except (OSError, ValueError) as exc:
             self.get_logger().error(f"voices file unusable, only tts/text is served: {exc}")
             self.get_logger().debug(traceback.format_exc())
-            voice_ids = []
-        for voice_id in voice_ids:
-            self._subscribe(f"tts/text/{voice_id}", voice_id)
+            specs = []
+        self._subscribe_voices([spec.id for spec in specs])
         for topic in self.settings.text_topics:
             self._subscribe(topic, None)
+
+    def _subscribe_voices(self, voice_ids: List[str]) -> None:
+        """One tts/text/<id> topic per voice: new voices get theirs, removed ones lose it."""
+        for gone in set(self._voice_topics) - set(voice_ids):
+            self.destroy_subscription(self._voice_topics.pop(gone))
+        for voice_id in voice_ids:
+            if voice_id not in self._voice_topics:
+                self._voice_topics[voice_id] = self._subscribe(f"tts/text/{voice_id}", voice_id)
+
+    def reload_voices(self, voices_file: str) -> str:
+        """Read the registry again and use it; raise ValueError/OSError (nothing changes)."""
+        if self.engine is None:
+            raise ValueError("the engine is still loading (or failed): voices cannot change now")
+        specs = load_voice_registry(voices_file)
+        self.engine.set_voices(specs)
+        self._subscribe_voices([spec.id for spec in specs])
+        self.engine_config.voices_file = voices_file
+        unusable = "; ".join(f"{k} ({v})" for k, v in self.engine.voice_errors.items())
+        summary = f"voices: {', '.join(self.engine.voices) or 'none'}"
+        summary += f"; unusable: {unusable}" if unusable else ""
+        self.get_logger().info(
+            f"voices reloaded from {voices_file or 'the example voice'}: {summary}"
+        )
+        return summary
 
     def _serve_sound_play(self) -> None:
         if not self.settings.sound_play_interface or not getattr(self, "sample_rate", None):
@@ -157,8 +184,8 @@ class TtsNode(Node):
             voices=lambda: list(self.engine.voices) if self.engine else [],
         )
 
-    def _subscribe(self, topic: str, voice: Optional[str]) -> None:
-        self.create_subscription(
+    def _subscribe(self, topic: str, voice: Optional[str]):
+        return self.create_subscription(
             String,
             topic,
             lambda msg: self._on_text(msg, voice, topic),
@@ -217,13 +244,27 @@ class TtsNode(Node):
         response.message = f"stopped; cleared {self.stop_all()} queued texts"
         return response
 
+    def _on_reload_voices(self, request, response):
+        try:
+            response.message = self.reload_voices(self.engine_config.voices_file)
+            response.success = True
+        except (OSError, ValueError) as exc:
+            response.success, response.message = False, f"voices unchanged: {exc}"
+        return response
+
     def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
         engine_changes, speech_changes = split_parameters({p.name: p.value for p in parameters})
+        voices_file = engine_changes.pop("voices_file", None)
         try:
             synthesis = self.synthesis.replace(**engine_changes)  # validates
             settings = self.settings.replace(**speech_changes)
-        except (TypeError, ValueError) as exc:
+            if voices_file is not None:  # a bad registry is refused; the old one stays
+                self.reload_voices(voices_file)
+        except (TypeError, ValueError, OSError) as exc:
             return SetParametersResult(successful=False, reason=str(exc))
+        except Exception as exc:  # a parameter callback must not take the node down
+            self.get_logger().error(f"parameter change failed: {exc}\n{traceback.format_exc()}")
+            return SetParametersResult(successful=False, reason=f"{type(exc).__name__}: {exc}")
         voice = speech_changes.get("voice")
         if voice and self.engine is not None and voice not in self.engine.voices:
             return SetParametersResult(
@@ -251,6 +292,8 @@ class TtsNode(Node):
                 compile=engine.runtime.compile_mode or "none",
             )
             usable, unusable = list(engine.voices), dict(engine.voice_errors)
+            if engine.phrases is not None:
+                info.update(engine.phrases.stats())
         report = speech_status(
             self.stats,
             len(self.queue),

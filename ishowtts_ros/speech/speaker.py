@@ -169,7 +169,12 @@ class Speaker:
                     release_free_memory()  # idle: a good moment to give memory back
 
     def _speak(self, item: Utterance, cancel: threading.Event) -> None:
-        from ishowtts_ros.engine.errors import EngineError, SynthesisCancelled, TextError
+        from ishowtts_ros.engine.errors import (
+            EngineError,
+            SynthesisCancelled,
+            TextError,
+            UnknownVoice,
+        )
 
         try:
             for sink in self.sinks:
@@ -187,7 +192,7 @@ class Speaker:
             LOG.info("stopped speaking %s", preview(item.text or item.key))
             self._end(item, "dropped", "stopped while speaking")
             return
-        except TextError as exc:
+        except (TextError, UnknownVoice) as exc:  # nothing to say, or its voice is gone
             self._drop(item, str(exc))
             return
         except EngineError as exc:  # a clear reason (unusable voice, missing file)

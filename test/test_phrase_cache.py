@@ -1,0 +1,95 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""The phrase cache on the small model: the first rendition again, in memory and on disk."""
+
+import logging
+import os
+
+import numpy as np
+import pytest
+
+from ishowtts_ros.engine import Engine
+from ishowtts_ros.engine.phrase_cache import PhraseCache
+
+PHRASE = "Please step aside."
+
+
+@pytest.fixture
+def cached(engine_config, tmp_path):
+    return Engine.load(
+        engine_config.replace(phrase_cache_mb=8, phrase_cache_dir=str(tmp_path), seed=-1)
+    )
+
+
+def test_a_phrase_said_again_is_its_first_rendition_byte_for_byte(cached):
+    first = cached.synthesize(PHRASE)  # seed -1: a random seed, kept with the phrase
+    again = cached.synthesize(PHRASE)
+    assert first.samples.tobytes() == again.samples.tobytes() and again.synthesis_s == 0.0
+    assert cached.phrases.stats()["phrase cache hits"] == "1"
+    other = cached.synthesize("Please step aside now.")
+    assert other.samples.shape != first.samples.shape
+
+
+def test_everything_that_changes_the_sound_changes_the_key(cached):
+    cached.synthesize(PHRASE)
+    for settings in (
+        cached.settings.replace(nfe_step=8),
+        cached.settings.replace(speed=1.2),
+        cached.settings.replace(cfg_strength=2.5),
+        cached.settings.replace(seed=5),
+    ):
+        cached.synthesize(PHRASE, settings=settings)
+    assert cached.phrases.stats()["phrase cache hits"] == "0"
+    assert cached.phrases.stats()["phrase cache entries"] == "5"
+
+
+def test_disk_entries_survive_a_restart_and_bad_files_are_replaced(
+    cached, engine_config, tmp_path, caplog
+):
+    first = cached.synthesize(PHRASE).samples
+    [entry] = [name for name in os.listdir(tmp_path) if name.endswith(".npz")]
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+    config = engine_config.replace(phrase_cache_mb=8, phrase_cache_dir=str(tmp_path), seed=-1)
+    restarted = Engine.load(config)
+    assert restarted.synthesize(PHRASE).samples.tobytes() == first.tobytes()
+    assert restarted.phrases.stats()["phrase cache hits"] == "1"
+
+    (tmp_path / entry).write_bytes(b"not an npz file")  # corrupt
+    third = Engine.load(config)
+    with caplog.at_level(logging.WARNING, logger="ishowtts_ros.engine.phrase_cache"):
+        replaced = third.synthesize(PHRASE).samples
+    assert "ignored" in caplog.text and replaced.shape == first.shape
+    fourth = Engine.load(config)
+    assert fourth.synthesize(PHRASE).samples.tobytes() == replaced.tobytes()  # rewritten
+
+
+def test_a_foreign_file_under_the_key_is_ignored(tmp_path, caplog):
+    cache = PhraseCache(2**20, str(tmp_path))
+    cache.put("abc", [(np.ones(10, np.float32), "x")], 24000)
+    os.replace(tmp_path / "abc.npz", tmp_path / "def.npz")  # another key's name
+    with caplog.at_level(logging.WARNING):
+        assert PhraseCache(2**20, str(tmp_path)).get("def") is None
+    assert "another format or another key" in caplog.text
+
+
+def test_memory_is_bounded_least_recently_used_first():
+    cache = PhraseCache(max_bytes=3 * 4000)
+    for key in "abcd":
+        cache.put(key, [(np.zeros(1000, np.float32), key)], 24000)
+        cache.get("a")  # "a" stays the most recently used
+    assert cache.bytes == 3 * 4000
+    assert cache.get("b") is None and cache.get("a") is not None
+
+
+def test_preloaded_phrases_are_cached_after_load(engine_config, tmp_path):
+    phrases = tmp_path / "phrases.yaml"
+    phrases.write_text("test: [Charging., Excuse me.]\n")
+    engine = Engine.load(
+        engine_config.replace(
+            phrase_cache_mb=8, preload_phrases=["Hello."], preload_phrases_file=str(phrases)
+        )
+    )
+    assert engine.phrases.stats()["phrase cache entries"] == "3"
+    engine.synthesize("Excuse me.", "test")
+    assert engine.phrases.stats()["phrase cache hits"] == "1"
