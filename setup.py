@@ -36,6 +36,7 @@ setup(
             "jetson_performance_node = ishowtts_ros.nodes.jetson_performance_node:main",
             "ishowtts-install-service = ishowtts_ros.cli.install_service:main",
             "ishowtts-demo = ishowtts_ros.cli.demo:main",
+            "ishowtts-doctor = ishowtts_ros.cli.doctor:main",
         ],
     },
 )

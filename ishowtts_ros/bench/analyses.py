@@ -185,7 +185,8 @@ def phrase_cache(engine, phrases: int = 10) -> Dict[str, float]:
     from ishowtts_ros.engine.phrase_cache import PhraseCache
     from ishowtts_ros.speech.memory import release_free_memory
 
-    paragraphs = [f"{texts.PARAGRAPH} Number {index}." for index in range(phrases)]
+    doors = ("red", "blue", "green", "front", "back", "side", "left", "right", "glass", "main")
+    paragraphs = [f"{texts.PARAGRAPH} Take the {door} door." for door in doors[:phrases]]
     kept, engine.phrases = engine.phrases, None
     try:
         for text in paragraphs:  # uncached, to warm the allocator up

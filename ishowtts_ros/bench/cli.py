@@ -166,6 +166,11 @@ def main(argv=None) -> int:
         print(f"ishowtts-bench: error: {exc}", file=sys.stderr)
         return 2
     results = describe(engine, args, config, time.perf_counter() - load_started)
+    print(
+        f"loaded in {results['load_s']:.1f} s (warm-up {results['warmup_s']:.1f} s): "
+        f"{results['device_name']}, {results['dtype']}, compile {results['compile_mode']}",
+        flush=True,
+    )
     if engine.device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(engine.device)
     results.update(timed_runs(engine, args, config))

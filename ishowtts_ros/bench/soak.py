@@ -31,7 +31,7 @@ from ishowtts_ros.bench.soak_report import Sample, plot, summarise
 IDLE_S = 0.2
 WARMUP_FRACTION = 0.1
 MIN_WARMUP_TEXTS = 20
-STOP_EVERY = 37  # a tts/stop right after every 37th text
+STOP_EVERY = 37  # a tts/stop right after every 37th text (--stop-every)
 FLIP_EVERY = 50  # runtime parameters change every 50 texts
 FLIPS = [
     {"nfe_step": 6},
@@ -102,6 +102,9 @@ def main(argv=None) -> int:
     parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
     parser.add_argument("--out", default=os.path.join("bench-results", "soak"))
     parser.add_argument("--seed", type=int, default=0, help="text mix seed")
+    parser.add_argument(
+        "--stop-every", type=int, default=STOP_EVERY, help="a tts/stop after every Nth text"
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per text at most")
     parser.add_argument(
         "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
@@ -136,7 +139,7 @@ def main(argv=None) -> int:
             for index, text in enumerate(texts, 1):
                 if index % FLIP_EVERY == 0:
                     client.set_parameters(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
-                latency = client.say(text, index, stop=index % STOP_EVERY == 0)
+                latency = client.say(text, index, stop=index % args.stop_every == 0)
                 client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
                 samples.append(Sample(index, *process_sample(process.pid), latency))
                 if index % 50 == 0 or index == len(texts):

@@ -80,15 +80,11 @@ class SoakClient:
         audio_before, speaking_before = len(self.audio_times), len(self.speaking)
         started = time.monotonic()
         self.publisher.publish(self.String(data=text))
-        if stop:
-            self.spin_until(lambda: len(self.audio_times) > audio_before, 10.0)
+        if stop:  # mid-utterance: once this text is heard
+            self.spin_until(lambda: self.speaking[speaking_before:].count(True) > 0, 10.0)
             self.stop()
         done = self.spin_until(
-            lambda: (
-                self.accounted() >= sent
-                and (not self.speaking or not self.speaking[-1])
-                and len(self.speaking) >= speaking_before
-            ),
+            lambda: self.accounted() >= sent and (not self.speaking or not self.speaking[-1]),
             self.timeout,
         )
         if not done:

@@ -1,0 +1,234 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""What ``ishowtts-doctor`` checks, one plain function per concern, each with its fix."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from typing import List
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+MIN_FREE_DISK_GB = 5.0
+MIN_FREE_RAM_GB = 2.0
+
+
+@dataclass
+class Check:
+    """One line of the doctor's report."""
+
+    name: str
+    status: str
+    detail: str
+    fix: str = ""
+
+
+def python_version() -> List[Check]:
+    version = ".".join(map(str, sys.version_info[:3]))
+    if sys.version_info < (3, 10):
+        return [Check("python", FAIL, version, "use Python 3.10 or newer (JetPack 6: 3.10)")]
+    return [Check("python", OK, f"{version} ({sys.executable})")]
+
+
+def torch_checks(on_jetson: bool) -> List[Check]:
+    try:
+        import torch
+    except Exception as exc:  # not installed, or a broken build
+        return [Check("torch", FAIL, f"cannot import torch: {exc}", "bash scripts/setup.sh")]
+    checks = [Check("torch", OK, torch.__version__)]
+    if not torch.cuda.is_available():
+        fix = (
+            "install NVIDIA's PyTorch for your JetPack (see README, Jetson installation)"
+            if on_jetson
+            else "speech runs on the CPU, far slower; install a CUDA build of torch for a GPU"
+        )
+        checks.append(Check("cuda", FAIL if on_jetson else WARN, "torch sees no CUDA device", fix))
+        return checks
+    major, minor = torch.cuda.get_device_capability(0)
+    name = torch.cuda.get_device_name(0)
+    checks.append(Check("cuda", OK, f"{name}, compute capability {major}.{minor}"))
+    if (major, minor) >= (7, 0):
+        checks.append(Check("fp16", OK, "tensor cores: dtype auto runs fp16"))
+    else:
+        checks.append(Check("fp16", WARN, "no tensor cores: dtype auto runs fp32", ""))
+    return checks
+
+
+def packages() -> List[Check]:
+    checks = []
+    for name in ("f5-tts", "vocos", "wetext", "pydub", "soundfile"):
+        try:
+            checks.append(Check(name, OK, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            checks.append(Check(name, FAIL, "not installed", "bash scripts/setup.sh"))
+    return checks
+
+
+def model_files(config) -> List[Check]:
+    """Checkpoint, vocab, vocoder and voices as the engine would load them (no download)."""
+    from ishowtts_ros.engine import loading
+    from ishowtts_ros.engine.errors import MissingFileError
+    from ishowtts_ros.engine.model_spec import load_model_spec
+
+    checks = []
+    try:
+        spec = load_model_spec(config.model)
+        checks.append(Check("model config", OK, spec.name))
+    except (OSError, ValueError) as exc:
+        return [Check("model config", FAIL, str(exc), "set model to a shipped name or a YAML")]
+    for name, resolve in (
+        ("checkpoint", lambda: loading.resolve_checkpoint(spec.name, config.ckpt_file, False)),
+        ("vocoder", lambda: loading.resolve_vocoder_dir(config.vocoder_dir, False)[0]),
+        ("vocab", lambda: _vocab_path(config.vocab_file)),
+    ):
+        try:
+            found = resolve()
+            readable = not isinstance(found, str) or os.access(found, os.R_OK)
+            checks.append(
+                Check(name, OK if readable else FAIL, str(found), "" if readable else "chmod a+r")
+            )
+        except MissingFileError as exc:
+            checks.append(Check(name, FAIL, str(exc), _fix_for(name)))
+    checks += voices(config.voices_file)
+    return checks
+
+
+def _vocab_path(vocab_file: str) -> str:
+    from ishowtts_ros.engine import loading
+    from ishowtts_ros.engine.text import shipped_vocab_path
+
+    loading.load_vocab(vocab_file)  # raises MissingFileError naming the file
+    return vocab_file or shipped_vocab_path()
+
+
+def _fix_for(name: str) -> str:
+    return {
+        "checkpoint": "download F5TTS_v1_Base's model_1250000.safetensors and set ckpt_file",
+        "vocoder": "download charactr/vocos-mel-24khz (config.yaml, pytorch_model.bin), "
+        "set vocoder_dir",
+        "vocab": "set vocab_file to the checkpoint's vocab.txt, or leave it empty",
+    }[name]
+
+
+def voices(voices_file: str) -> List[Check]:
+    import soundfile
+
+    from ishowtts_ros.engine.registry import load_voice_registry
+
+    try:
+        specs = load_voice_registry(voices_file)
+    except (OSError, ValueError) as exc:
+        return [Check("voices", FAIL, str(exc), "fix the voices file (see config/voices.yaml)")]
+    checks = [Check("voices", OK, f"{voices_file or 'f5-tts example'}: {len(specs)} voices")]
+    for spec in specs:
+        try:
+            info = soundfile.info(spec.ref_audio)
+            checks.append(
+                Check(f"voice {spec.id}", OK, f"{spec.ref_audio}: {info.duration:.1f} s")
+            )
+        except Exception as exc:  # missing, unreadable or not a sound file
+            checks.append(
+                Check(
+                    f"voice {spec.id}",
+                    FAIL,
+                    f"{spec.ref_audio}: {exc}",
+                    "point ref_audio at a readable WAV/FLAC/OGG clip of 3-10 s",
+                )
+            )
+    return checks
+
+
+def compile_cache(config) -> List[Check]:
+    from ishowtts_ros.engine.optimize import default_compile_cache_dir
+
+    folder = config.compile_cache_dir or default_compile_cache_dir()
+    try:
+        os.makedirs(folder, exist_ok=True)
+        writable = os.access(folder, os.W_OK)
+    except OSError:
+        writable = False
+    if writable:
+        return [Check("compile cache", OK, folder)]
+    return [Check("compile cache", FAIL, f"{folder} is not writable", "set compile_cache_dir")]
+
+
+def ros() -> List[Check]:
+    distro = os.environ.get("ROS_DISTRO", "")
+    checks = [
+        Check("ROS 2", OK, f"{distro} sourced")
+        if distro
+        else Check("ROS 2", WARN, "no ROS 2 sourced", "source /opt/ros/<distro>/setup.bash")
+    ]
+    for module, package in (
+        ("rclpy", "rclpy"),
+        ("audio_common_msgs.msg", "audio-common-msgs"),
+        ("sound_play_msgs.msg", "sound-play-msgs"),
+    ):
+        try:
+            importlib.import_module(module)
+            checks.append(Check(module.split(".")[0], OK, "importable"))
+        except ImportError as exc:
+            status = FAIL if module in ("rclpy", "audio_common_msgs.msg") else WARN
+            checks.append(
+                Check(
+                    module.split(".")[0],
+                    status,
+                    f"cannot import: {exc}",
+                    f"sudo apt install ros-$ROS_DISTRO-{package}",
+                )
+            )
+    return checks
+
+
+def sound(settings) -> List[Check]:
+    """Check the sound device tts_node would play on (only when play_audio is on)."""
+    if not settings.play_audio:
+        return [Check("sound device", OK, "play_audio is off: audio is only published")]
+    try:
+        import sounddevice
+    except (ImportError, OSError) as exc:
+        return [
+            Check("sound device", WARN, f"no sounddevice: {exc}", "sudo apt install libportaudio2")
+        ]
+    from ishowtts_ros.audio.playback import PlaybackUnavailable, find_output_device
+
+    try:
+        device = find_output_device(settings.audio_device)
+        info = sounddevice.query_devices(device, "output")
+        return [Check("sound device", OK, f"{info['name']} ({info['max_output_channels']} ch)")]
+    except (PlaybackUnavailable, Exception) as exc:  # PortAudio raises its own errors too
+        return [
+            Check(
+                "sound device",
+                WARN,
+                str(exc),
+                "set audio_device (python3 -m sounddevice lists them), or play_audio: false",
+            )
+        ]
+
+
+def resources(sysfs_root: str, folder: str) -> List[Check]:
+    from ishowtts_ros.jetson.sysfs import read_stats
+
+    free_disk = shutil.disk_usage(folder).free / 2**30
+    memory = read_stats(sysfs_root).memory
+    free_ram = memory.ram_available_kb / 2**20
+    return [
+        Check(
+            "disk",
+            OK if free_disk >= MIN_FREE_DISK_GB else WARN,
+            f"{free_disk:.1f} GB free in {folder}",
+            "" if free_disk >= MIN_FREE_DISK_GB else "free disk space (compile cache, logs)",
+        ),
+        Check(
+            "memory",
+            OK if free_ram >= MIN_FREE_RAM_GB else WARN,
+            f"{free_ram:.1f} GB available of {memory.ram_total_kb / 2**20:.1f} GB",
+            "" if free_ram >= MIN_FREE_RAM_GB else "stop other programs; the model needs ~2 GB",
+        ),
+    ]
