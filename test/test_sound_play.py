@@ -16,6 +16,7 @@ import pytest
 import soundfile
 from action_msgs.msg import GoalStatus, GoalStatusArray
 from rclpy.action import ActionClient
+from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
 from rclpy.parameter import Parameter
 from sound_play_msgs.action import SoundRequest as SoundRequestAction
 from sound_play_msgs.msg import SoundRequest
@@ -79,7 +80,10 @@ class SoundClient:
     def __init__(self, ros):
         self.ros = ros
         self.publisher = ros.probe.create_publisher(SoundRequest, "robotsound", 5)
-        self.action = ActionClient(ros.probe, SoundRequestAction, "sound_play")
+        self.group = MutuallyExclusiveCallbackGroup()
+        self.action = ActionClient(
+            ros.probe, SoundRequestAction, "sound_play", callback_group=self.group
+        )
         assert self.action.wait_for_server(timeout_sec=10.0)
         assert wait_for(lambda: self.publisher.get_subscription_count() > 0, 10.0)
         self.feedback = []
@@ -95,11 +99,24 @@ class SoundClient:
     def send(self, *args, **kwargs):
         """Blocking mode: the goal handle once the server accepted it."""
         goal = SoundRequestAction.Goal(sound_request=self.request(*args, **kwargs))
-        future = self.action.send_goal_async(
-            goal, feedback_callback=lambda msg: self.feedback.append((time.monotonic(), msg))
-        )
-        assert wait_for(future.done, 10.0)
-        handle = future.result()
+        futures = []
+
+        def send_goal():
+            futures.append(
+                self.action.send_goal_async(
+                    goal,
+                    feedback_callback=lambda msg: self.feedback.append((time.monotonic(), msg)),
+                )
+            )
+
+        # rclpy 9.1's send_goal_async registers its future a second time outside its lock, so
+        # an answer taken in between is lost (rclpy#1123). Sent from a callback of the client's
+        # own group, the answer is taken only after send_goal_async has returned.
+        guard = self.ros.probe.create_guard_condition(send_goal, callback_group=self.group)
+        guard.trigger()
+        assert wait_for(lambda: futures and futures[0].done(), 10.0)
+        self.ros.probe.destroy_guard_condition(guard)
+        handle = futures[0].result()
         assert handle.accepted
         return handle
 
@@ -162,7 +179,7 @@ def test_blocking_say_gets_feedback_while_playing_and_its_result_after_the_audio
     )
     assert first_feedback < 1.0 and any(f.feedback.playing for _, f in client.feedback)
     assert finished - sent >= audio_s  # published at real-time pace: the result waits for it
-    assert not speaking.messages[-1].data
+    assert wait_for(lambda: not speaking.messages[-1].data, 5.0)
     executing = [
         s
         for m in status.messages
@@ -228,6 +245,7 @@ def test_files_play_only_from_sound_dirs(ros, test_model, sounds):
     assert "not under sound_dirs" in node.stats.last_error and len(audio) == 0
     handle = client.send(SoundRequest.PLAY_FILE, SoundRequest.PLAY_ONCE, str(folder / "ding.wav"))
     assert client.result(handle).status == GoalStatus.STATUS_SUCCEEDED
+    assert wait_for(lambda: pcm_seconds(audio) >= len(tone) / 24000 - 1e-6, 10)
     played = from_pcm16(b"".join(bytes(m.data) for m in audio.messages))
     assert len(played) == len(tone) and np.allclose(played, tone, atol=2 / 32767)
     builtin = client.send(SoundRequest.BACKINGUP, SoundRequest.PLAY_ONCE, volume=1.0)
@@ -238,10 +256,13 @@ def test_volume_scales_the_speech(ros, test_model, sounds):
     node = start_node(ros, test_model, sounds[0])
     audio = ros.subscribe(AudioData, "tts/audio_data")
     client = SoundClient(ros)
+    seconds = node.engine.estimate_seconds(SHORT)
     client.result(client.send(SoundRequest.SAY, SoundRequest.PLAY_ONCE, SHORT, volume=1.0))
+    assert wait_for(lambda: pcm_seconds(audio) >= seconds - 1e-6, 10)  # may trail the result
     full = from_pcm16(b"".join(bytes(m.data) for m in audio.messages))
     start = len(audio)
     client.result(client.send(SoundRequest.SAY, SoundRequest.PLAY_ONCE, SHORT, volume=0.5))
+    assert wait_for(lambda: pcm_seconds(audio) >= 2 * seconds - 1e-6, 10)
     half = from_pcm16(b"".join(bytes(m.data) for m in audio.messages[start:]))
     assert len(half) == len(full) and node.stats.spoken == 2
     assert np.allclose(half, full * 0.5, atol=2 / 32767)  # seed 3: the same speech, at half
