@@ -113,7 +113,9 @@ class SoundPlayInterface:
         """
         with self._idle:
             self._idle.wait_for(lambda: self._executing == 0, timeout)
-        self.server.destroy()
+            server, self.server = self.server, None
+        if server is not None:
+            server.destroy()
 
     def _execute(self, goal_handle):
         with self._goal_lock:
