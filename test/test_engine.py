@@ -36,7 +36,8 @@ def test_length_follows_upstreams_duration_rule_and_cross_fade(engine):
     ref_text = voice.ref_text + " "  # infer_batch_process's extra space
     ref_frames = len(voice.reference.samples) // 256
     fade = int(0.15 * 24000)
-    for text in ("Hi.", "A short sentence.", PARAGRAPH):
+    # 7 and 10 bytes: either side of upstream's slow-speech bound (under 10 bytes)
+    for text in ("Hi.", "Go now.", "Stop here.", "A short sentence.", PARAGRAPH):
         chunks = [plan.text for plan in engine.plan(text)]
         lengths = []
         for chunk in chunks:

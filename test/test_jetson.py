@@ -140,6 +140,21 @@ def test_a_missing_command_is_a_clear_control_error(tmp_path):
         CommandBackend(missing, "jetson_clocks").power_mode()
 
 
+@pytest.mark.parametrize(
+    "content,mode,reason",
+    [
+        ("#!/bin/sh\nexit 0\n", 0o644, "not executable"),
+        ("\x7fELF but not a program", 0o755, "could not run"),
+    ],
+)
+def test_a_command_that_cannot_run_is_a_clear_control_error(tmp_path, content, mode, reason):
+    tool = tmp_path / "nvpmodel"
+    tool.write_text(content)
+    tool.chmod(mode)
+    with pytest.raises(ControlError, match=f"nvpmodel {reason}"):
+        CommandBackend(str(tool), "jetson_clocks").power_mode()
+
+
 def test_a_command_that_hangs_is_stopped_with_a_clear_error(tmp_path):
     hang = tmp_path / "nvpmodel"
     hang.write_text("#!/bin/sh\nexec sleep 30\n")
