@@ -291,7 +291,10 @@ def test_a_goal_playing_when_the_node_closes_gets_its_answer(ros, test_model, so
     result = handle.get_result_async()
     assert wait_for(lambda: any(f.feedback.playing for _, f in client.feedback), 60.0)
     closing = time.monotonic()
-    node.close()
+    node.close()  # what run_node does on SIGINT, before destroying the node
+    ros.nodes.remove(node)
+    ros.executor.remove_node(node)
+    node.destroy_node()
     assert time.monotonic() - closing < 2.0
     assert wait_for(result.done, 5.0)
     assert result.result().status == GoalStatus.STATUS_ABORTED
