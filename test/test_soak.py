@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from ishowtts_ros.bench.soak import make_texts
+from ishowtts_ros.bench.soak import FLIP_EVERY, FLIPS, flips_in_effect, make_texts
 from ishowtts_ros.bench.soak_report import Sample, summarise
 
 
@@ -19,6 +19,16 @@ def test_text_mix_is_reproducible_with_hostile_ones_every_eleventh():
     assert texts == make_texts(44, seed=3) and texts != make_texts(44, seed=4)
     assert texts[10] == "" and texts[21].isspace()  # the first two hostile texts
     assert all(len(t.split()) <= 40 for t in texts)
+
+
+def test_a_replay_starts_with_the_parameters_the_long_run_had_set():
+    """``--start-at`` sets at once what the flips of a long run had set by then."""
+    state = {}
+    for index in range(1, 1001):
+        if index % FLIP_EVERY == 0:
+            state.update(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
+        if index > len(FLIPS) * FLIP_EVERY:  # every flip seen once: the state is complete
+            assert flips_in_effect(index) == state, index
 
 
 def test_summary_finds_growth_after_warm_up_and_latency_drift():

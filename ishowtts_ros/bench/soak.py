@@ -72,6 +72,15 @@ def make_texts(count: int, seed: int) -> List[str]:
     return texts
 
 
+def flips_in_effect(index: int) -> dict:
+    """Return the runtime parameters a run has set by text ``index`` (flips set a few each)."""
+    latest = (index // FLIP_EVERY) % len(FLIPS)
+    state: dict = {}
+    for step in range(1, len(FLIPS) + 1):
+        state.update(FLIPS[(latest + step) % len(FLIPS)])
+    return state
+
+
 def process_sample(pid: int) -> tuple:
     """RSS (MB), threads and open files of a process, from /proc."""
     rss_kb = threads = 0
@@ -107,11 +116,19 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per text at most")
     parser.add_argument(
+        "--start-at",
+        type=int,
+        default=1,
+        help="send the mix from this text on, to a fresh node (replays a window of a long run)",
+    )
+    parser.add_argument(
         "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
     )
     args = parser.parse_args(argv)
     if args.texts < 2:
         parser.error(f"--texts must be at least 2, got {args.texts}")
+    if not 1 <= args.start_at < args.texts:
+        parser.error(f"--start-at must be in 1..{args.texts - 1}, got {args.start_at}")
     os.makedirs(args.out, exist_ok=True)
     command = [
         sys.executable,
@@ -128,24 +145,26 @@ def main(argv=None) -> int:
     for param in args.param:
         command += ["-p", param]
     log_path = os.path.join(args.out, "tts_node.log")
-    texts = make_texts(args.texts, args.seed)
-    warmup = max(MIN_WARMUP_TEXTS, int(WARMUP_FRACTION * args.texts))
+    texts = make_texts(args.texts, args.seed)[args.start_at - 1 :]
+    warmup = args.start_at - 1 + max(MIN_WARMUP_TEXTS, int(WARMUP_FRACTION * len(texts)))
     samples: List[Sample] = []
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         client = SoakClient(args.timeout)
         try:
             client.wait_for_node()
-            for index, text in enumerate(texts, 1):
+            if args.start_at > FLIP_EVERY:
+                client.set_parameters(flips_in_effect(args.start_at))
+            for index, text in enumerate(texts, args.start_at):
                 if index % FLIP_EVERY == 0:
                     client.set_parameters(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
                 latency = client.say(text, index, stop=index % args.stop_every == 0)
                 client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
                 samples.append(Sample(index, *process_sample(process.pid), latency))
-                if index % 50 == 0 or index == len(texts):
+                if index % 50 == 0 or index == args.texts:
                     last = samples[-1]
                     print(
-                        f"{index}/{len(texts)}: RSS {last.rss_mb:.0f} MB, threads "
+                        f"{index}/{args.texts}: RSS {last.rss_mb:.0f} MB, threads "
                         f"{last.threads}, files {last.open_files}, counts {client.counts}",
                         flush=True,
                     )
