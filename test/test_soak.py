@@ -48,7 +48,8 @@ def test_summary_finds_growth_after_warm_up_and_latency_drift():
     assert not lost["nothing_lost"]
 
 
-def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
+@pytest.mark.parametrize("start_at", [1, 5])
+def test_a_short_soak_accounts_for_every_text(tmp_path, test_model, start_at):
     out = tmp_path / "soak"
     result = subprocess.run(
         [
@@ -61,6 +62,8 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
             test_model["params"],
             "--out",
             str(out),
+            "--start-at",
+            str(start_at),
         ],
         capture_output=True,
         text=True,
@@ -71,6 +74,8 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((out / "soak.json").read_text())
     summary = data["summary"]
-    assert summary["nothing_lost"] and summary["texts_sent"] == 12
-    assert summary["counts"]["ignored"] == 1  # the empty text
-    assert len(data["samples"]) == 12 and (out / "soak.png").stat().st_size > 1000
+    sent = 12 - start_at + 1
+    assert summary["nothing_lost"] and summary["texts_sent"] == sent
+    assert summary["counts"]["ignored"] == 1  # the empty text, the 11th
+    assert [s["sent"] for s in data["samples"]] == list(range(start_at, 13))
+    assert (out / "soak.png").stat().st_size > 1000

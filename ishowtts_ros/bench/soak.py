@@ -158,7 +158,8 @@ def main(argv=None) -> int:
             for index, text in enumerate(texts, args.start_at):
                 if index % FLIP_EVERY == 0:
                     client.set_parameters(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
-                latency = client.say(text, index, stop=index % args.stop_every == 0)
+                sent = index - args.start_at + 1
+                latency = client.say(text, sent, stop=index % args.stop_every == 0)
                 client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
                 samples.append(Sample(index, *process_sample(process.pid), latency))
                 if index % 50 == 0 or index == args.texts:
