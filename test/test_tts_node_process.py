@@ -49,7 +49,13 @@ def start(test_model, *params, env=None):
     )
 
 
-def stop(process, sig, within=3.0):
+# A hang (a thread that never ends) would take the whole 10 s. The node's own close takes
+# ~50 ms; the rest is the interpreter tearing down torch, f5-tts and vocos (~1.5 s on this
+# machine when idle, over 5 s when loaded).
+EXIT_WITHIN_S = 8.0
+
+
+def stop(process, sig):
     started = time.monotonic()
     process.send_signal(sig)
     try:
@@ -81,7 +87,7 @@ def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
         )
     finally:
         code, elapsed = stop(process, signal.SIGINT)
-    assert code == 0 and elapsed < 3.0, process.stdout.read()
+    assert code == 0 and elapsed < EXIT_WITHIN_S, process.stdout.read()
     # What reached the sound card once the device closed: float32 (4 bytes) mono samples at
     # 24 kHz, plus at most a device buffer of silence.
     seconds = sum(len(m.audio.data) for m in audio.messages) / 2 / 24000
@@ -131,7 +137,7 @@ def test_sigterm_while_speaking_exits_cleanly(ros, test_model):
         assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
     finally:
         code, elapsed = stop(process, signal.SIGTERM)
-    assert code == 0 and elapsed < 3.0, process.stdout.read()
+    assert code == 0 and elapsed < EXIT_WITHIN_S, process.stdout.read()
 
 
 def test_demo_says_a_sentence_end_to_end(tmp_path):
