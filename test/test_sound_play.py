@@ -280,21 +280,3 @@ def test_a_goal_the_queue_refuses_is_aborted(ros, test_model, sounds):
     assert "queue full" in node.stats.last_error
     speaking.cancel_goal_async()
     assert client.result(waiting).status == GoalStatus.STATUS_SUCCEEDED
-
-
-def test_a_goal_playing_when_the_node_closes_gets_its_answer(ros, test_model, sounds):
-    """A behaviour tree waiting on "say" is answered, not left waiting, when tts_node stops."""
-    node = start_node(ros, test_model, sounds[0])
-    client = SoundClient(ros)
-    long = " ".join(["This sentence keeps the robot talking for a while."] * 3)
-    handle = client.send(SoundRequest.SAY, SoundRequest.PLAY_ONCE, long)
-    result = handle.get_result_async()
-    assert wait_for(lambda: any(f.feedback.playing for _, f in client.feedback), 60.0)
-    closing = time.monotonic()
-    node.close()  # what run_node does on SIGINT, before destroying the node
-    ros.nodes.remove(node)
-    ros.executor.remove_node(node)
-    node.destroy_node()
-    assert time.monotonic() - closing < 2.0
-    assert wait_for(result.done, 5.0)
-    assert result.result().status == GoalStatus.STATUS_ABORTED

@@ -58,8 +58,6 @@ class SoundPlayInterface:
         self._goal_lock = threading.Lock()
         self._items: dict = {}  # goal id -> its utterance (None for a stop request)
         self._cancelled: set = set()  # goal ids whose cancel was accepted
-        self._executing = 0  # goals inside _execute; close() waits for them
-        self._idle = threading.Condition(self._goal_lock)
         node.create_subscription(self.message, "robotsound", self._on_request, 10)
         self.server = ActionServer(
             node,
@@ -105,29 +103,7 @@ class SoundPlayInterface:
             self.node.speaker.stop(lambda other: other is item, "cancelled")
         return CancelResponse.ACCEPT
 
-    def close(self, timeout: float = 2.0) -> None:
-        """Wait (bounded) until every goal has its answer, then stop serving the action.
-
-        Call after the queue was stopped: goals still executing then end within a feedback
-        period, and answering them after the node is destroyed would raise.
-        """
-        with self._idle:
-            self._idle.wait_for(lambda: self._executing == 0, timeout)
-            server, self.server = self.server, None
-        if server is not None:
-            server.destroy()
-
     def _execute(self, goal_handle):
-        with self._goal_lock:
-            self._executing += 1
-        try:
-            return self._execute_goal(goal_handle)
-        finally:
-            with self._idle:
-                self._executing -= 1
-                self._idle.notify_all()
-
-    def _execute_goal(self, goal_handle):
         key = _goal_key(goal_handle)
         with self._goal_lock:
             item = self._items.get(key)

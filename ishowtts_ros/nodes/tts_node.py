@@ -83,7 +83,6 @@ class TtsNode(Node):
             synthesis=lambda: self.synthesis,
         )
         self._subscribe_text_topics()
-        self.sound_play: Optional[SoundPlayInterface] = None
         self._serve_sound_play()
         self.create_service(Trigger, "tts/stop", self._on_stop, callback_group=self.callbacks)
         self.create_service(
@@ -177,7 +176,7 @@ class TtsNode(Node):
         if types is None:
             self.get_logger().info(INSTALL_HINT)
             return
-        self.sound_play = SoundPlayInterface(
+        SoundPlayInterface(
             self,
             types,
             self.settings.sound_dirs or default_sound_dirs(),
@@ -309,8 +308,6 @@ class TtsNode(Node):
 
     def close(self) -> None:
         self.speaker.close()
-        if self.sound_play is not None:
-            self.sound_play.close()
         for sink in self.speaker.sinks:
             sink.close()
 
