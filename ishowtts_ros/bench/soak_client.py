@@ -81,7 +81,7 @@ class SoakClient:
         started = time.monotonic()
         self.publisher.publish(self.String(data=text))
         if stop:  # mid-utterance: once this text is heard
-            self.spin_until(lambda: self.speaking[speaking_before:].count(True) > 0, 10.0)
+            self.spin_until(lambda: True in self.speaking[speaking_before:], 10.0)
             self.stop()
         done = self.spin_until(
             lambda: self.accounted() >= sent and (not self.speaking or not self.speaking[-1]),

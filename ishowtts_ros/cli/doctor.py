@@ -51,17 +51,17 @@ def settings_from(path: str) -> Tuple[EngineConfig, SpeechSettings, JetsonSettin
 def run_checks(engine: EngineConfig, speech: SpeechSettings, board: JetsonSettings) -> List[Check]:
     from ishowtts_ros.jetson.sysfs import read_stats
 
-    on_jetson = read_stats(board.sysfs_root).is_jetson
+    stats = read_stats(board.sysfs_root)
     return [
         *checks.python_version(),
-        *checks.torch_checks(on_jetson),
+        *checks.torch_checks(stats.is_jetson),
         *checks.packages(),
         *checks.model_files(engine),
         *checks.compile_cache(engine),
         *checks.ros(),
         *checks.sound(speech),
-        *jetson(board),
-        *checks.resources(board.sysfs_root, os.getcwd()),
+        *jetson(board, stats),
+        *checks.resources(stats.memory, os.getcwd()),
     ]
 
 

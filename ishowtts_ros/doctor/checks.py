@@ -195,13 +195,13 @@ def sound(settings) -> List[Check]:
         return [
             Check("sound device", WARN, f"no sounddevice: {exc}", "sudo apt install libportaudio2")
         ]
-    from ishowtts_ros.audio.playback import PlaybackUnavailable, find_output_device
+    from ishowtts_ros.audio.playback import find_output_device
 
     try:
         device = find_output_device(settings.audio_device)
         info = sounddevice.query_devices(device, "output")
         return [Check("sound device", OK, f"{info['name']} ({info['max_output_channels']} ch)")]
-    except (PlaybackUnavailable, Exception) as exc:  # PortAudio raises its own errors too
+    except Exception as exc:  # PlaybackUnavailable, and PortAudio's own errors
         return [
             Check(
                 "sound device",
@@ -212,11 +212,9 @@ def sound(settings) -> List[Check]:
         ]
 
 
-def resources(sysfs_root: str, folder: str) -> List[Check]:
-    from ishowtts_ros.jetson.sysfs import read_stats
-
+def resources(memory, folder: str) -> List[Check]:
+    """Free disk in ``folder`` and available RAM (``memory``: from the sysfs readers)."""
     free_disk = shutil.disk_usage(folder).free / 2**30
-    memory = read_stats(sysfs_root).memory
     free_ram = memory.ram_available_kb / 2**20
     return [
         Check(

@@ -13,15 +13,14 @@ from typing import List
 from ishowtts_ros.doctor.checks import FAIL, OK, WARN, Check
 from ishowtts_ros.jetson.backends import PERMISSION_HINT, CommandBackend, ControlError
 from ishowtts_ros.jetson.nvpmodel import parse_conf, target_mode
-from ishowtts_ros.jetson.sysfs import read_stats, read_text, under
+from ishowtts_ros.jetson.sysfs import read_text, under
 
 JTOP_SOCKET = "run/jtop.sock"
 COMMAND_TIMEOUT_S = 5.0
 
 
-def jetson(settings) -> List[Check]:
-    """Board, power mode, jetson_clocks, jtop and the right to change clocks."""
-    stats = read_stats(settings.sysfs_root)
+def jetson(settings, stats) -> List[Check]:
+    """Board, power mode, jetson_clocks, jtop and the right to change clocks (``stats``: sysfs)."""
     if not stats.is_jetson:
         return [Check("jetson", OK, "not a Jetson: nothing to check")]
     checks = [Check("board", OK, f"{stats.board or 'unknown'}, L4T {stats.l4t_release}")]
