@@ -10,8 +10,15 @@ import sys
 
 import pytest
 
-from ishowtts_ros.bench.soak import FLIP_EVERY, FLIPS, flips_in_effect, make_texts
-from ishowtts_ros.bench.soak_report import Sample, summarise
+from ishowtts_ros.bench.soak import (
+    FLIP_EVERY,
+    FLIPS,
+    PERIOD,
+    flips_in_effect,
+    make_texts,
+    warmup_texts,
+)
+from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, summarise
 
 
 def test_text_mix_is_reproducible_with_hostile_ones_every_eleventh():
@@ -21,35 +28,62 @@ def test_text_mix_is_reproducible_with_hostile_ones_every_eleventh():
     assert all(len(t.split()) <= 40 for t in texts)
 
 
-def test_a_replay_starts_with_the_parameters_the_long_run_had_set():
-    """``--start-at`` sets at once what the flips of a long run had set by then."""
-    state = {}
-    for index in range(1, 1001):
-        if index % FLIP_EVERY == 0:
-            state.update(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
-        if index > len(FLIPS) * FLIP_EVERY:  # every flip seen once: the state is complete
-            assert flips_in_effect(index) == state, index
+@pytest.mark.parametrize("count", [1000, 600, 80, 12])
+def test_the_late_window_says_the_early_texts_again_under_the_same_parameters(count):
+    warmup = warmup_texts(count)
+    windows = latency_windows(count, warmup, PERIOD)
+    texts = make_texts(count, seed=0)
+    early = range(windows.early_start, windows.early_start + windows.length)
+    late = range(windows.late_start, count + 1)
+    assert len(late) == windows.length and early[-1] < late[0]
+    assert [texts[i - 1] for i in late] == [texts[i - 1] for i in early]
+    if count >= 600:  # long enough for the twin to lie whole parameter periods back
+        assert early[0] > warmup and windows.offset % PERIOD == 0
+        state, in_effect = {}, {}
+        for index in range(1, count + 1):  # the parameters as the run sets them
+            if index % FLIP_EVERY == 0:
+                state.update(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
+            in_effect[index] = dict(state)
+        assert all(in_effect[i] == in_effect[i - windows.offset] for i in late)
+        assert all(flips_in_effect(i) == in_effect[i] for i in range(1, count + 1))
+    if count == 1000:
+        assert (windows.early_start, windows.late_start, windows.length) == (221, 821, 180)
 
 
-def test_summary_finds_growth_after_warm_up_and_latency_drift():
-    samples = [
-        Sample(i, 1000.0 + (i if i <= 20 else 20 + 0.1 * (i - 20)), 25, 23, 0.1 + 0.001 * i)
-        for i in range(1, 101)
-    ]
-    counts = {"spoken": 95, "dropped": 3, "failed": 0, "ignored": 2}
-    summary = summarise(samples, 100, counts, warmup=20)
+def test_summary_finds_growth_after_warm_up_and_latency_drift_on_the_same_texts():
+    old = Run(
+        [
+            Sample(i, 1000.0 + (i if i <= 20 else 20 + 0.1 * (i - 20)), 25, 23, 0.1 + 0.001 * i)
+            for i in range(1, 101)
+        ],
+        100,
+        {"spoken": 95, "dropped": 3, "failed": 0, "ignored": 2},
+    )
+    windows = latency_windows(100, 20, PERIOD)  # texts 21..36 against 85..100
+    young = Run(  # texts 65..100; 20 % faster than the old node
+        [Sample(i, 900.0, 25, 23, 0.8 * (0.1 + 0.001 * i)) for i in range(65, 101)],
+        36,
+        {"spoken": 36},
+    )
+    summary = summarise(old, young, 20, windows)
     assert summary["nothing_lost"] and summary["accounted"] == 100
     # medians of texts 21..28 and 93..100: 1020.4 and 1027.6
     assert summary["rss_growth_after_warmup_mb"] == pytest.approx(7.2, abs=0.01)
-    assert summary["first_audio_p95_late_s"] == pytest.approx(0.1 + 0.001 * 100)
     assert summary["threads_min_max_after_warmup"] == [25, 25]
-    assert summary["latency_drift_p50_late_over_early"] > 1.0
-    lost = summarise(samples, 101, counts, warmup=20)
-    assert not lost["nothing_lost"]
+    assert summary["latency_windows"] == [[21, 36], [85, 100]]
+    # nearest-rank medians: text 28 (0.128 s) and text 92 (0.192 s)
+    assert summary["latency_drift_p50_late_over_early"] == pytest.approx(0.192 / 0.128)
+    assert summary["first_audio_p95_late_s"] == pytest.approx(0.1 + 0.001 * 100)
+    # the median pair: text 93 against text 29
+    assert summary["latency_drift_median_of_same_text_ratios"] == pytest.approx(0.193 / 0.129)
+    assert summary["latency_age_p50_old_over_young_node"] == pytest.approx(1.25)
+    assert summary["latency_age_median_of_same_text_ratios"] == pytest.approx(1.25)
+    assert summary["node_latency_drift_p50_late_over_early"] is None  # none reported
+    young.counts = {"spoken": 35}
+    assert not summarise(old, young, 20, windows)["nothing_lost"]
 
 
-@pytest.mark.parametrize("start_at", [1, 5])
-def test_a_short_soak_accounts_for_every_text(tmp_path, test_model, start_at):
+def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
     out = tmp_path / "soak"
     result = subprocess.run(
         [
@@ -62,8 +96,6 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model, start_at):
             test_model["params"],
             "--out",
             str(out),
-            "--start-at",
-            str(start_at),
         ],
         capture_output=True,
         text=True,
@@ -74,8 +106,16 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model, start_at):
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((out / "soak.json").read_text())
     summary = data["summary"]
-    sent = 12 - start_at + 1
-    assert summary["nothing_lost"] and summary["texts_sent"] == sent
-    assert summary["counts"]["ignored"] == 1  # the empty text, the 11th
-    assert [s["sent"] for s in data["samples"]] == list(range(start_at, 13))
+    assert summary["nothing_lost"] and summary["texts_sent"] == 12
+    assert summary["counts"]["ignored"] == 2  # the empty 11th text, and the 12th saying it again
+    assert [s["sent"] for s in data["samples"]] == list(range(1, 13))
+    # windows: text 11 against text 12; the young node says texts 2..12, stopped once heard
+    assert summary["young_node_texts_sent"] == 11
+    assert summary["young_node_counts"]["ignored"] == 2
+    assert [s["sent"] for s in data["young_samples"]] == list(range(2, 13))
+    assert all(s["rss_mb"] > 0 for s in data["young_samples"])
+    both = [s for s in data["samples"] if s["first_audio_s"] and s["node_first_audio_s"]]
+    assert len(both) >= 8  # the node's own figure for each text spoken to the end
+    # heard here: from before it was sent to after the audio arrived; in the node: less
+    assert all(s["node_first_audio_s"] < s["first_audio_s"] for s in both)
     assert (out / "soak.png").stat().st_size > 1000

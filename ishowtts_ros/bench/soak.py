@@ -7,8 +7,9 @@ Starts ``tts_node`` as robots run it (its own process, a params file), sends tex
 DDS one after the other (mixed lengths, hostile ones among them), flips runtime
 parameters and calls ``tts/stop`` now and then, and samples the process's memory,
 threads and open files after every text. Reports growth after warm-up, first-audio
-latency early against late, and whether every text sent was accounted for (spoken,
-dropped, failed or ignored). Writes JSON and a PNG plot.
+latency of the same texts said early and late (and late by a young node beside it, to
+tell a node that ages from a machine whose speed changes), and whether every text sent
+was accounted for (spoken, dropped, failed or ignored). Writes JSON and a PNG plot.
 
     bash scripts/soak.sh --texts 1000            # small test model, loopback DDS
 """
@@ -26,7 +27,7 @@ from dataclasses import asdict
 from typing import List
 
 from ishowtts_ros.bench.soak_client import SoakClient
-from ishowtts_ros.bench.soak_report import Sample, plot, summarise
+from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, plot, summarise
 
 IDLE_S = 0.2
 WARMUP_FRACTION = 0.1
@@ -39,6 +40,8 @@ FLIPS = [
     {"volume": 0.5, "speed": 0.9},
     {"nfe_step": 7, "speed": 1.0, "volume": 1.0},
 ]
+PERIOD = FLIP_EVERY * len(FLIPS)  # texts after which the same parameters are in effect again
+YOUNG = "young"  # namespace of the second node, started to say the late texts young
 WORDS = (
     "the robot will now move to the kitchen and pick up a cup for you please wait here "
     "battery charging door open obstacle ahead turning left right stop excuse me"
@@ -56,10 +59,15 @@ HOSTILE = [
 ]
 
 
+def warmup_texts(count: int) -> int:
+    return max(MIN_WARMUP_TEXTS, int(WARMUP_FRACTION * count))
+
+
 def make_texts(count: int, seed: int) -> List[str]:
     """Mixed lengths (1 to 16 words, 40 every 25th), a hostile text every 11th.
 
-    Speech takes real time, so most texts are what robots say most: short.
+    Speech takes real time, so most texts are what robots say most: short. The late
+    latency window says the texts of the early one again (:func:`latency_windows`).
     """
     rng = random.Random(seed)
     texts = []
@@ -69,15 +77,17 @@ def make_texts(count: int, seed: int) -> List[str]:
         else:
             words = 40 if index % 25 == 24 else rng.randint(1, 16)
             texts.append(" ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + ".")
+    windows = latency_windows(count, warmup_texts(count), PERIOD)
+    for index in range(windows.late_start, count + 1):
+        texts[index - 1] = texts[index - 1 - windows.offset]
     return texts
 
 
 def flips_in_effect(index: int) -> dict:
-    """Return the runtime parameters a run has set by text ``index`` (flips set a few each)."""
-    latest = (index // FLIP_EVERY) % len(FLIPS)
+    """Return the runtime parameters a run has set by text ``index``."""
     state: dict = {}
-    for step in range(1, len(FLIPS) + 1):
-        state.update(FLIPS[(latest + step) % len(FLIPS)])
+    for flip_at in range(FLIP_EVERY, index + 1, FLIP_EVERY):
+        state.update(FLIPS[(flip_at // FLIP_EVERY) % len(FLIPS)])
     return state
 
 
@@ -91,6 +101,36 @@ def process_sample(pid: int) -> tuple:
             elif line.startswith("Threads:"):
                 threads = int(line.split()[1])
     return rss_kb / 1024, threads, len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def node_command(args, namespace: str = "") -> List[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "ishowtts_ros.nodes.tts_node",
+        "--ros-args",
+        "--params-file",
+        params_file(args),
+        "-p",
+        "play_audio:=false",
+        "-p",
+        "max_chars:=300",
+        "-p",
+        "phrase_cache_mb:=0",  # texts said again are synthesised again
+    ]
+    for param in args.param:
+        command += ["-p", param]
+    if namespace:  # a second node beside the first: its own topics, services, diagnostics
+        command += ["-r", f"__ns:=/{namespace}", "-r", f"/diagnostics:=/{namespace}/diagnostics"]
+    return command
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(10.0)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def params_file(args) -> str:
@@ -116,78 +156,76 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per text at most")
     parser.add_argument(
-        "--start-at",
-        type=int,
-        default=1,
-        help="send the mix from this text on, to a fresh node (replays a window of a long run)",
-    )
-    parser.add_argument(
         "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
     )
     args = parser.parse_args(argv)
     if args.texts < 2:
         parser.error(f"--texts must be at least 2, got {args.texts}")
-    if not 1 <= args.start_at < args.texts:
-        parser.error(f"--start-at must be in 1..{args.texts - 1}, got {args.start_at}")
     os.makedirs(args.out, exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "ishowtts_ros.nodes.tts_node",
-        "--ros-args",
-        "--params-file",
-        params_file(args),
-        "-p",
-        "play_audio:=false",
-        "-p",
-        "max_chars:=300",
-    ]
-    for param in args.param:
-        command += ["-p", param]
-    log_path = os.path.join(args.out, "tts_node.log")
-    texts = make_texts(args.texts, args.seed)[args.start_at - 1 :]
-    warmup = args.start_at - 1 + max(MIN_WARMUP_TEXTS, int(WARMUP_FRACTION * len(texts)))
-    samples: List[Sample] = []
-    with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        client = SoakClient(args.timeout)
-        try:
-            client.wait_for_node()
-            if args.start_at > FLIP_EVERY:
-                client.set_parameters(flips_in_effect(args.start_at))
-            for index, text in enumerate(texts, args.start_at):
-                if index % FLIP_EVERY == 0:
-                    client.set_parameters(FLIPS[(index // FLIP_EVERY) % len(FLIPS)])
-                sent = index - args.start_at + 1
-                latency = client.say(text, sent, stop=index % args.stop_every == 0)
-                client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
-                samples.append(Sample(index, *process_sample(process.pid), latency))
-                if index % 50 == 0 or index == args.texts:
-                    last = samples[-1]
-                    print(
-                        f"{index}/{args.texts}: RSS {last.rss_mb:.0f} MB, threads "
-                        f"{last.threads}, files {last.open_files}, counts {client.counts}",
-                        flush=True,
-                    )
-            client.spin_until(lambda: client.accounted() >= len(texts), 5.0)
-            counts = dict(client.counts)
-        finally:
-            client.close()
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(10.0)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    summary = summarise(samples, len(texts), counts, warmup)
-    summary["command"] = command
-    result = {"summary": summary, "samples": [asdict(s) for s in samples]}
+    texts = make_texts(args.texts, args.seed)
+    warmup = warmup_texts(args.texts)
+    windows = latency_windows(args.texts, warmup, PERIOD)
+    # The young node reaches the late window as old as the old node was at the early one.
+    young_from = windows.offset + 1
+    old, young = Run(), Run()
+    processes: List[subprocess.Popen] = []
+
+    def start(namespace: str = "") -> int:
+        name = f"tts_node{'_' + namespace if namespace else ''}.log"
+        with open(os.path.join(args.out, name), "w", encoding="utf-8") as log:
+            command = node_command(args, namespace)
+            processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        return processes[-1].pid
+
+    client = SoakClient(args.timeout)
+    try:
+        old_pid, old_speaker = start(), client.speaker()
+        client.wait_for(old_speaker)
+        for index, text in enumerate(texts, 1):
+            if index == young_from:
+                young_pid, young_speaker = start(YOUNG), client.speaker(YOUNG)
+                client.wait_for(young_speaker)
+                if flips_in_effect(index - 1):
+                    client.set_parameters(young_speaker, flips_in_effect(index - 1))
+            if index % FLIP_EVERY == 0:
+                flip = FLIPS[(index // FLIP_EVERY) % len(FLIPS)]
+                client.set_parameters(old_speaker, flip)
+                if index >= young_from:
+                    client.set_parameters(young_speaker, flip)
+            heard = client.say(old_speaker, text, index, stop=index % args.stop_every == 0)
+            client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
+            old.samples.append(Sample(index, *process_sample(old_pid), *heard))
+            if index >= young_from:  # only its first audio counts: stopped once heard
+                heard = client.say(young_speaker, text, index - young_from + 1, stop=True)
+                young.samples.append(Sample(index, *process_sample(young_pid), *heard))
+            if index % 50 == 0 or index == args.texts:
+                last = old.samples[-1]
+                print(
+                    f"{index}/{args.texts}: RSS {last.rss_mb:.0f} MB, threads "
+                    f"{last.threads}, files {last.open_files}, counts {old_speaker.counts}",
+                    flush=True,
+                )
+        client.spin_until(lambda: old_speaker.accounted() >= len(texts), 5.0)
+        old.sent, old.counts = len(texts), dict(old_speaker.counts)
+        young.sent, young.counts = len(texts) - young_from + 1, dict(young_speaker.counts)
+    finally:
+        client.close()
+        for process in processes:
+            stop_process(process)
+    summary = summarise(old, young, warmup, windows)
+    summary["command"] = node_command(args)
+    result = {
+        "summary": summary,
+        "samples": [asdict(s) for s in old.samples],
+        "young_samples": [asdict(s) for s in young.samples],
+    }
     with open(os.path.join(args.out, "soak.json"), "w", encoding="utf-8") as stream:
         json.dump(result, stream, indent=1)
-    plot(samples, warmup, os.path.join(args.out, "soak.png"))
+    plot(old, young, warmup, windows, os.path.join(args.out, "soak.png"))
     for key, value in summary.items():
         if key != "command":
-            print(f"{key:36s} {value}")
-    print(f"results: {args.out}/soak.json, soak.png; node log: {log_path}")
+            print(f"{key:44s} {value}")
+    print(f"results: {args.out}/soak.json, soak.png; node logs: {args.out}/tts_node*.log")
     return 0 if summary["nothing_lost"] else 1
 
 

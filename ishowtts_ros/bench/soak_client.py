@@ -6,23 +6,32 @@
 from __future__ import annotations
 
 import time
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 
-class SoakClient:
-    """The robot side: publishes texts, watches audio, speaking and diagnostics."""
+class Speaker:
+    """One tts_node as the robot sees it: its text topic, audio, speaking and counts.
 
-    def __init__(self, timeout: float):
-        import rclpy
+    ``namespace`` "" is the node robots run; another one (with its ``/diagnostics``
+    remapped into it) is a second node beside it.
+    """
+
+    def __init__(self, node, namespace: str = ""):
         from audio_common_msgs.msg import AudioDataStamped
         from diagnostic_msgs.msg import DiagnosticArray
         from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
         from std_msgs.msg import Bool, String
 
-        self.rclpy, self.String = rclpy, String
-        self.timeout = timeout
-        rclpy.init()
-        self.node = rclpy.create_node("ishowtts_soak")
+        from rcl_interfaces.srv import SetParameters
+        from std_srvs.srv import Trigger
+
+        self.String, self.Trigger, self.SetParameters = String, Trigger, SetParameters
+        prefix = f"/{namespace}/" if namespace else ""
+        self.node_name = f"{prefix}tts_node"
+        self.stop_client = node.create_client(Trigger, f"{prefix}tts/stop")
+        self.parameters_client = node.create_client(
+            SetParameters, f"{self.node_name}/set_parameters"
+        )
         reliable = QoSProfile(depth=100, reliability=ReliabilityPolicy.RELIABLE)
         latched = QoSProfile(
             depth=10,
@@ -32,20 +41,23 @@ class SoakClient:
         self.audio_times: List[float] = []
         self.speaking: List[bool] = []
         self.counts: dict = {}
-        self.node.create_subscription(
+        self.node_first_audio = "n/a"  # the node's own figure for the text it spoke last
+        node.create_subscription(
             AudioDataStamped,
-            "tts/audio",
+            f"{prefix}tts/audio",
             lambda m: self.audio_times.append(time.monotonic()),
             reliable,
         )
-        self.node.create_subscription(
-            Bool, "tts/speaking", lambda m: self.speaking.append(m.data), latched
+        node.create_subscription(
+            Bool, f"{prefix}tts/speaking", lambda m: self.speaking.append(m.data), latched
         )
-        self.node.create_subscription(DiagnosticArray, "/diagnostics", self._on_diagnostics, 10)
+        node.create_subscription(
+            DiagnosticArray, f"{prefix or '/'}diagnostics", self._on_diagnostics, 10
+        )
         keep_all = QoSProfile(
             depth=100, history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE
         )
-        self.publisher = self.node.create_publisher(String, "tts/text", keep_all)
+        self.publisher = node.create_publisher(String, f"{prefix}tts/text", keep_all)
 
     def _on_diagnostics(self, msg) -> None:
         for status in msg.status:
@@ -54,7 +66,31 @@ class SoakClient:
                 self.counts = {
                     k: int(values[k]) for k in ("spoken", "dropped", "failed", "ignored")
                 }
-                self.level = status.level[0] if isinstance(status.level, bytes) else status.level
+                self.node_first_audio = values["last first-audio latency s"]
+
+    def accounted(self) -> int:
+        return sum(self.counts.values())
+
+    def ready(self) -> bool:
+        return self.publisher.get_subscription_count() > 0 and self.counts != {}
+
+    def done_with(self, sent: int) -> bool:
+        return self.accounted() >= sent and (not self.speaking or not self.speaking[-1])
+
+
+class SoakClient:
+    """The robot side: one ROS node that talks to one or more speakers."""
+
+    def __init__(self, timeout: float):
+        import rclpy
+
+        self.rclpy = rclpy
+        self.timeout = timeout
+        rclpy.init()
+        self.node = rclpy.create_node("ishowtts_soak")
+
+    def speaker(self, namespace: str = "") -> Speaker:
+        return Speaker(self.node, namespace)
 
     def spin_until(self, predicate, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
@@ -64,56 +100,54 @@ class SoakClient:
             self.rclpy.spin_once(self.node, timeout_sec=0.02)
         return predicate()
 
-    def wait_for_node(self) -> None:
-        ready = self.spin_until(
-            lambda: self.publisher.get_subscription_count() > 0 and self.counts != {},
-            self.timeout,
-        )
-        if not ready:
-            raise TimeoutError("tts_node did not come up")
+    def wait_for(self, speaker: Speaker) -> None:
+        if not self.spin_until(speaker.ready, self.timeout):
+            raise TimeoutError(f"{speaker.node_name} did not come up")
 
-    def accounted(self) -> int:
-        return sum(self.counts.values())
+    def say(
+        self, speaker: Speaker, text: str, sent: int, stop: bool
+    ) -> Tuple[Optional[float], Optional[float]]:
+        """Send one text and wait until the speaker is done with it.
 
-    def say(self, text: str, sent: int, stop: bool) -> Optional[float]:
-        """Send one text and wait until the node is done with it; first-audio latency."""
-        audio_before, speaking_before = len(self.audio_times), len(self.speaking)
+        Returns its first-audio latency as heard here and as the node reports it (None
+        where it was not heard, or not spoken to the end).
+        """
+        audio_before, speaking_before = len(speaker.audio_times), len(speaker.speaking)
+        spoken_before = speaker.counts.get("spoken", 0)
         started = time.monotonic()
-        self.publisher.publish(self.String(data=text))
-        if stop:  # mid-utterance: once this text is heard
-            self.spin_until(lambda: True in self.speaking[speaking_before:], 10.0)
-            self.stop()
-        done = self.spin_until(
-            lambda: self.accounted() >= sent and (not self.speaking or not self.speaking[-1]),
-            self.timeout,
-        )
-        if not done:
-            raise TimeoutError(f"text {sent} not accounted for within {self.timeout:.0f} s")
-        if len(self.audio_times) > audio_before:
-            return self.audio_times[audio_before] - started
-        return None
+        speaker.publisher.publish(speaker.String(data=text))
+        if stop:  # mid-utterance: once this text is heard (unless it is not spoken at all)
+            self.spin_until(
+                lambda: True in speaker.speaking[speaking_before:] or speaker.accounted() >= sent,
+                10.0,
+            )
+            self.stop(speaker)
+        if not self.spin_until(lambda: speaker.done_with(sent), self.timeout):
+            raise TimeoutError(
+                f"text {sent} not accounted for by {speaker.node_name} within {self.timeout:.0f} s"
+            )
+        heard = None
+        if len(speaker.audio_times) > audio_before:
+            heard = speaker.audio_times[audio_before] - started
+        spoken = speaker.counts["spoken"] > spoken_before and speaker.node_first_audio != "n/a"
+        return heard, float(speaker.node_first_audio) if spoken else None
 
-    def stop(self) -> None:
-        from std_srvs.srv import Trigger
+    def stop(self, speaker: Speaker) -> None:
+        self._call(speaker.stop_client, speaker.Trigger.Request())
 
-        client = self.node.create_client(Trigger, "tts/stop")
-        if client.wait_for_service(timeout_sec=5.0):
-            future = client.call_async(Trigger.Request())
-            self.spin_until(future.done, 5.0)
-        self.node.destroy_client(client)
-
-    def set_parameters(self, values: dict) -> None:
-        from rcl_interfaces.srv import SetParameters
+    def set_parameters(self, speaker: Speaker, values: dict) -> None:
         from rclpy.parameter import Parameter
 
-        client = self.node.create_client(SetParameters, "tts_node/set_parameters")
-        if client.wait_for_service(timeout_sec=5.0):
-            request = SetParameters.Request(
-                parameters=[Parameter(k, value=v).to_parameter_msg() for k, v in values.items()]
-            )
-            future = client.call_async(request)
-            self.spin_until(future.done, 5.0)
-        self.node.destroy_client(client)
+        request = speaker.SetParameters.Request(
+            parameters=[Parameter(k, value=v).to_parameter_msg() for k, v in values.items()]
+        )
+        self._call(speaker.parameters_client, request)
+
+    def _call(self, client, request) -> None:
+        if not client.wait_for_service(timeout_sec=5.0):
+            raise TimeoutError(f"service {client.srv_name} is not there")
+        if not self.spin_until(client.call_async(request).done, 5.0):
+            raise TimeoutError(f"service {client.srv_name} did not answer within 5 s")
 
     def close(self) -> None:
         self.node.destroy_node()

@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import List, Optional
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
 
 from ishowtts_ros.speech.stats import nearest_rank
 
@@ -20,28 +20,86 @@ class Sample:
     threads: int
     open_files: int
     first_audio_s: Optional[float]
+    """From sending the text to its first audio on ``tts/audio``, as the robot sees it."""
+    node_first_audio_s: Optional[float] = None
+    """The same inside the node (text taken from the queue to first chunk), as it reports."""
 
 
-def summarise(samples: List[Sample], sent: int, counts: dict, warmup: int) -> dict:
+@dataclass(frozen=True)
+class Windows:
+    """The texts whose latencies are compared: the late window says the early one again."""
+
+    early_start: int
+    late_start: int
+    length: int
+
+    @property
+    def offset(self) -> int:
+        return self.late_start - self.early_start
+
+
+def latency_windows(count: int, warmup: int, period: int) -> Windows:
+    """Return the last fifth after warm-up (at most ``period`` texts) and its early twin.
+
+    The twin starts as soon after warm-up and the first round of parameter changes as it
+    can while lying a whole number of ``period``s before it, so that the same runtime
+    parameters are in effect; shorter runs compare the texts right after warm-up.
+    """
+    length = max(1, min(period, (count - warmup) // 5))
+    late = count - length + 1
+    periods = (late - max(warmup, period) - 1) // period
+    early = late - periods * period if periods > 0 else max(1, min(warmup + 1, late - length))
+    return Windows(early, late, length)
+
+
+@dataclass
+class Run:
+    """What one node was sent, what it accounted for, and a sample after each text."""
+
+    samples: List[Sample] = field(default_factory=list)
+    sent: int = 0
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def accounted(self) -> int:
+        return sum(self.counts.get(k, 0) for k in ("spoken", "dropped", "failed", "ignored"))
+
+    def latencies(self, start: int, length: int, field_name: str) -> Dict[int, float]:
+        """Latency by text number within a window; texts not heard are left out."""
+        return {
+            s.sent: getattr(s, field_name)
+            for s in self.samples
+            if start <= s.sent < start + length and getattr(s, field_name) is not None
+        }
+
+
+def _ratios(slow: Dict[int, float], fast: Dict[int, float], offset: int) -> tuple:
+    """Ratio of the medians, and median of the ratios of the same texts."""
+    p50_slow, p50_fast = nearest_rank(slow.values(), 0.5), nearest_rank(fast.values(), 0.5)
+    pairs = [slow[i] / fast[i - offset] for i in slow if i - offset in fast]
+    return (p50_slow / p50_fast if p50_slow and p50_fast else None), nearest_rank(pairs, 0.5)
+
+
+def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
     """Growth after warm-up, resources flat or not, latency drift, nothing lost.
 
     RSS growth compares the medians of the first and the last tenth of the texts after
-    warm-up: a single sample can catch the node amid an allocation.
+    warm-up: a single sample can catch the node amid an allocation. Latency drift compares
+    the same texts said early and late (see :func:`latency_windows`), and the late texts
+    said by the old node and, a moment later each, by a young one: the machine's own
+    speed changes over an hour, the second comparison does not see them.
     """
-    after = [s for s in samples if s.sent > warmup]
+    after = [s for s in old.samples if s.sent > warmup]
     tenth = max(1, len(after) // 10)
     rss_early = nearest_rank([s.rss_mb for s in after[:tenth]], 0.5)
     rss_late = nearest_rank([s.rss_mb for s in after[-tenth:]], 0.5)
-    window = max(1, len(after) // 5)
-    early = [s.first_audio_s for s in after[:window] if s.first_audio_s is not None]
-    late = [s.first_audio_s for s in after[-window:] if s.first_audio_s is not None]
-    p50_early, p50_late = nearest_rank(early, 0.5), nearest_rank(late, 0.5)
-    accounted = sum(counts.get(k, 0) for k in ("spoken", "dropped", "failed", "ignored"))
-    return {
-        "texts_sent": sent,
-        "counts": counts,
-        "accounted": accounted,
-        "nothing_lost": accounted == sent,
+    summary = {
+        "texts_sent": old.sent,
+        "counts": old.counts,
+        "accounted": old.accounted,
+        "young_node_texts_sent": young.sent,
+        "young_node_counts": young.counts,
+        "nothing_lost": old.accounted == old.sent and young.accounted == young.sent,
         "warmup_texts": warmup,
         "rss_mb_median_first_tenth": rss_early,
         "rss_mb_median_last_tenth": rss_late,
@@ -55,30 +113,52 @@ def summarise(samples: List[Sample], sent: int, counts: dict, warmup: int) -> di
             min((s.open_files for s in after), default=0),
             max((s.open_files for s in after), default=0),
         ],
-        "first_audio_p50_early_s": p50_early,
-        "first_audio_p95_early_s": nearest_rank(early, 0.95),
-        "first_audio_p50_late_s": p50_late,
-        "first_audio_p95_late_s": nearest_rank(late, 0.95),
-        "latency_drift_p50_late_over_early": (
-            p50_late / p50_early if p50_early and p50_late else None
-        ),
+        "latency_windows": [
+            [windows.early_start, windows.early_start + windows.length - 1],
+            [windows.late_start, windows.late_start + windows.length - 1],
+        ],
     }
+    for name, field_name in (("", "first_audio_s"), ("node_", "node_first_audio_s")):
+        early = old.latencies(windows.early_start, windows.length, field_name)
+        late = old.latencies(windows.late_start, windows.length, field_name)
+        young_late = young.latencies(windows.late_start, windows.length, field_name)
+        drift, drift_pairs = _ratios(late, early, windows.offset)
+        age, age_pairs = _ratios(late, young_late, 0)
+        summary.update(
+            {
+                f"{name}first_audio_p50_early_s": nearest_rank(early.values(), 0.5),
+                f"{name}first_audio_p95_early_s": nearest_rank(early.values(), 0.95),
+                f"{name}first_audio_p50_late_s": nearest_rank(late.values(), 0.5),
+                f"{name}first_audio_p95_late_s": nearest_rank(late.values(), 0.95),
+                f"{name}first_audio_p50_late_young_node_s": nearest_rank(young_late.values(), 0.5),
+                f"{name}latency_drift_p50_late_over_early": drift,
+                f"{name}latency_drift_median_of_same_text_ratios": drift_pairs,
+                f"{name}latency_age_p50_old_over_young_node": age,
+                f"{name}latency_age_median_of_same_text_ratios": age_pairs,
+            }
+        )
+    return summary
 
 
-def plot(samples: List[Sample], warmup: int, path: str) -> None:
+def plot(old: Run, young: Run, warmup: int, windows: Windows, path: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sent = [s.sent for s in samples]
     figure, (memory, latency) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
-    memory.plot(sent, [s.rss_mb for s in samples], color="tab:blue")
+    memory.plot([s.sent for s in old.samples], [s.rss_mb for s in old.samples])
     memory.axvline(warmup, color="grey", linestyle=":", label="end of warm-up")
     memory.set_ylabel("tts_node RSS (MB)")
     memory.legend(loc="lower right")
-    spoken = [(s.sent, s.first_audio_s) for s in samples if s.first_audio_s is not None]
-    latency.plot([x for x, _ in spoken], [y for _, y in spoken], ".", markersize=3)
+    for run, label in ((old, "tts_node"), (young, "young tts_node")):
+        heard = [(s.sent, s.first_audio_s) for s in run.samples if s.first_audio_s is not None]
+        latency.plot([x for x, _ in heard], [y for _, y in heard], ".", ms=3, label=label)
+    for start, label in ((windows.early_start, "early"), (windows.late_start, "late")):
+        latency.axvspan(start, start + windows.length - 1, alpha=0.1, color="grey")
+        latency.annotate(label, (start, 0.92), xycoords=("data", "axes fraction"))
+    latency.legend(loc="upper right")
+    latency.set_yscale("log")  # the first texts compile: seconds, not tenths
     latency.set_ylabel("first audio (s)")
     latency.set_xlabel("texts sent")
     figure.suptitle("tts_node soak")
