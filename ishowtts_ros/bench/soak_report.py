@@ -74,9 +74,11 @@ class Run:
 
 
 def _ratios(slow: Dict[int, float], fast: Dict[int, float], offset: int) -> tuple:
-    """Ratio of the medians, and median of the ratios of the same texts."""
-    p50_slow, p50_fast = nearest_rank(slow.values(), 0.5), nearest_rank(fast.values(), 0.5)
-    pairs = [slow[i] / fast[i - offset] for i in slow if i - offset in fast]
+    """Ratio of the medians, and median of the ratios, over the texts heard in both."""
+    both = [i for i in slow if i - offset in fast]
+    p50_slow = nearest_rank([slow[i] for i in both], 0.5)
+    p50_fast = nearest_rank([fast[i - offset] for i in both], 0.5)
+    pairs = [slow[i] / fast[i - offset] for i in both]
     return (p50_slow / p50_fast if p50_slow and p50_fast else None), nearest_rank(pairs, 0.5)
 
 
