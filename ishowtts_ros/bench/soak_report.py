@@ -159,7 +159,7 @@ def plot(old: Run, young: Run, warmup: int, windows: Windows, path: str) -> None
     for start, label in ((windows.early_start, "early"), (windows.late_start, "late")):
         latency.axvspan(start, start + windows.length - 1, alpha=0.1, color="grey")
         latency.annotate(label, (start, 0.92), xycoords=("data", "axes fraction"))
-    latency.legend(loc="upper right")
+    latency.legend(loc="lower left")
     latency.set_yscale("log")  # the first texts compile: seconds, not tenths
     latency.set_ylabel("first audio (s)")
     latency.set_xlabel("texts sent")
