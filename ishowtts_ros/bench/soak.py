@@ -185,8 +185,9 @@ def main(argv=None) -> int:
             if index == young_from:
                 young_pid, young_speaker = start(YOUNG), client.speaker(YOUNG)
                 client.wait_for(young_speaker)
-                if flips_in_effect(index - 1):
-                    client.set_parameters(young_speaker, flips_in_effect(index - 1))
+                state = flips_in_effect(index - 1)  # what the old node has by now
+                if state:
+                    client.set_parameters(young_speaker, state)
             if index % FLIP_EVERY == 0:
                 flip = FLIPS[(index // FLIP_EVERY) % len(FLIPS)]
                 client.set_parameters(old_speaker, flip)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from typing import List, Optional, Tuple
 
+from ishowtts_ros.speech.diagnostics import STATUS_NAME
+
 
 class Speaker:
     """One tts_node as the robot sees it: its text topic, audio, speaking and counts.
@@ -61,7 +63,7 @@ class Speaker:
 
     def _on_diagnostics(self, msg) -> None:
         for status in msg.status:
-            if status.name == "tts_node: speech":
+            if status.name == STATUS_NAME:
                 values = {kv.key: kv.value for kv in status.values}
                 self.counts = {
                     k: int(values[k]) for k in ("spoken", "dropped", "failed", "ignored")
