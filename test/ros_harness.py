@@ -10,6 +10,7 @@ subscribes and calls services the way another robot process would.
 import os
 import threading
 import time
+import traceback
 
 import rclpy
 from rclpy.executors import MultiThreadedExecutor
@@ -65,14 +66,17 @@ class RosHarness:
         self.probe = rclpy.create_node("probe", context=self.context)
         self.executor.add_node(self.probe)
         self.nodes = [self.probe]
+        self.spin_error = None  # why the executor stopped before close(), if it did
+        self._closing = False
         self._thread = threading.Thread(target=self._spin, daemon=True)
         self._thread.start()
 
     def _spin(self):
         try:
             self.executor.spin()
-        except Exception:  # shutdown from close()
-            pass
+        except Exception:
+            if not self._closing:  # nothing is delivered any more: say why at close()
+                self.spin_error = traceback.format_exc()
 
     def add(self, node):
         self.nodes.append(node)
@@ -105,6 +109,7 @@ class RosHarness:
         return future.result()
 
     def close(self):
+        self._closing = True
         for node in self.nodes[1:]:
             if hasattr(node, "close"):
                 node.close()
@@ -113,3 +118,4 @@ class RosHarness:
             node.destroy_node()
         rclpy.try_shutdown(context=self.context)
         self._thread.join(timeout=2.0)
+        assert self.spin_error is None, f"the executor stopped early:\n{self.spin_error}"

@@ -9,10 +9,12 @@ published on ``robotsound`` (depth 5, reliable); blocking ones are goals of the
 sound_play_msgs is the test-only build of its definitions (test/interfaces).
 """
 
+import queue
 import time
 
 import numpy as np
 import pytest
+import rclpy
 import soundfile
 from action_msgs.msg import GoalStatus, GoalStatusArray
 from rclpy.action import ActionClient
@@ -78,15 +80,31 @@ class SoundClient:
     """What sound_play's SoundClient sends, and what a behaviour tree's action client waits for."""
 
     def __init__(self, ros):
-        self.ros = ros
-        self.publisher = ros.probe.create_publisher(SoundRequest, "robotsound", 5)
-        self.group = MutuallyExclusiveCallbackGroup()
-        self.action = ActionClient(
-            ros.probe, SoundRequestAction, "sound_play", callback_group=self.group
-        )
+        # Its own node, built before the executor spins it: an ActionClient added to a node
+        # that is being spun can be seen half-built and stop the executor (rclpy#1589).
+        node = rclpy.create_node("sound_client", context=ros.context)
+        self.feedback = []
+        self.publisher = node.create_publisher(SoundRequest, "robotsound", 5)
+        group = MutuallyExclusiveCallbackGroup()
+        self.action = ActionClient(node, SoundRequestAction, "sound_play", callback_group=group)
+        # rclpy 9.1's send_goal_async registers its future a second time outside its lock, so
+        # an answer taken in between is lost (rclpy#1123). Sent from a callback of the client's
+        # own group, the answer is taken only after send_goal_async has returned.
+        self._goals = queue.SimpleQueue()  # (goal, list to put its future in)
+        self._sender = node.create_guard_condition(self._send_goals, callback_group=group)
+        ros.add(node)
         assert self.action.wait_for_server(timeout_sec=10.0)
         assert wait_for(lambda: self.publisher.get_subscription_count() > 0, 10.0)
-        self.feedback = []
+
+    def _send_goals(self):
+        while not self._goals.empty():
+            goal, sent = self._goals.get()
+            sent.append(
+                self.action.send_goal_async(
+                    goal,
+                    feedback_callback=lambda msg: self.feedback.append((time.monotonic(), msg)),
+                )
+            )
 
     @staticmethod
     def request(sound, command, arg="", arg2="", volume=1.0):
@@ -100,22 +118,9 @@ class SoundClient:
         """Blocking mode: the goal handle once the server accepted it."""
         goal = SoundRequestAction.Goal(sound_request=self.request(*args, **kwargs))
         futures = []
-
-        def send_goal():
-            futures.append(
-                self.action.send_goal_async(
-                    goal,
-                    feedback_callback=lambda msg: self.feedback.append((time.monotonic(), msg)),
-                )
-            )
-
-        # rclpy 9.1's send_goal_async registers its future a second time outside its lock, so
-        # an answer taken in between is lost (rclpy#1123). Sent from a callback of the client's
-        # own group, the answer is taken only after send_goal_async has returned.
-        guard = self.ros.probe.create_guard_condition(send_goal, callback_group=self.group)
-        guard.trigger()
+        self._goals.put((goal, futures))
+        self._sender.trigger()
         assert wait_for(lambda: futures and futures[0].done(), 10.0)
-        self.ros.probe.destroy_guard_condition(guard)
         handle = futures[0].result()
         assert handle.accepted
         return handle
