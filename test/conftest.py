@@ -44,3 +44,9 @@ def engine(engine_config):
     from ishowtts_ros.engine import Engine
 
     return Engine.load(engine_config)
+
+
+@pytest.fixture(scope="session")
+def compile_cache_dir(tmp_path_factory):
+    """One inductor cache for the run: a graph compiled once is read back by later tests."""
+    return str(tmp_path_factory.mktemp("inductor"))

@@ -11,12 +11,21 @@ import torch
 from torch._dynamo.utils import counters
 
 from ishowtts_ros.engine import Engine, dit_step
+from ishowtts_ros.engine.config import DEFAULT_BUCKETS
 from ishowtts_ros.engine.sampling import initial_noise, timesteps
 from ishowtts_ros.engine.random_model import write_random_model
 
 TEXT = "The quick brown fox jumps over the lazy dog"
-# The test voice plans 306..530 frames for RECOMPILE_TEXTS: every length falls in a bucket.
-BUCKETS = [384, 640]
+WORDS = "robots walk to the kitchen and carry cups of tea for everyone in the house today"
+
+
+def words(count: int) -> str:
+    return " ".join((WORDS.split() * 5)[:count]).capitalize() + "."
+
+
+# (words, speed): ten texts whose chunks, with the test voice, fall in every shipped bucket.
+ACROSS_BUCKETS = [(2, 1.0), (4, 1.0), (8, 1.0), (24, 1.0), (32, 1.0), (48, 1.0), (64, 1.0)]
+ACROSS_BUCKETS += [(8, 0.5), (32, 0.3), (64, 0.3)]
 
 
 def max_error(a, b):
@@ -24,13 +33,72 @@ def max_error(a, b):
     return float(np.max(np.abs(a - b)))
 
 
+class EagerCalls:
+    """Counts calls of upstream's own forward: the eager path (the compiled one skips it)."""
+
+    def __init__(self, transformer):
+        self.count = 0
+        self._handle = transformer.register_forward_hook(self._called)
+
+    def _called(self, *args):
+        self.count += 1
+
+    def close(self):
+        self._handle.remove()
+
+
 @pytest.fixture(scope="module")
-def compiled(engine_config, tmp_path_factory):
-    cache = tmp_path_factory.mktemp("inductor")
+def compiled(engine_config, compile_cache_dir):
+    """The shipped buckets, compiled and warmed up; dynamo's graph count across warm-up."""
     engine = Engine.load(
-        engine_config.replace(compile="default", buckets=BUCKETS, compile_cache_dir=str(cache))
+        engine_config.replace(
+            compile="default", buckets=list(DEFAULT_BUCKETS), compile_cache_dir=compile_cache_dir
+        )
     )
-    return engine, cache
+    before = counters["stats"]["unique_graphs"]
+    engine.warm_up()
+    return engine, counters["stats"]["unique_graphs"] - before
+
+
+def test_every_shipped_bucket_and_pass_has_a_compiled_graph_of_its_own(compiled):
+    """Dynamo keeps 8 graphs per code object: 6 buckets x 2 passes sharing one ran 4 eager."""
+    engine, graphs_compiled = compiled
+    counts = engine.runtime.graph_counts()
+    passes = {k: v for k, v in counts.items() if k != "vocos_decode"}
+    assert sorted(passes) == sorted(
+        f"{kind}_velocity_{bucket}"
+        for bucket in DEFAULT_BUCKETS
+        for kind in ("guided", "conditional")
+    )
+    assert set(passes.values()) == {1}, counts
+    assert engine.runtime.compile_progress() == (len(DEFAULT_BUCKETS), len(DEFAULT_BUCKETS))
+    assert engine.runtime.health.error == ""
+    # Counted by dynamo itself: every pass and the vocoder's graphs, nothing left eager.
+    assert graphs_compiled == len(passes) + counts["vocos_decode"]
+
+
+def test_ten_lengths_across_every_bucket_compile_nothing_and_run_nothing_eager(compiled):
+    engine = compiled[0]
+    sampler = engine.runtime.sampler
+    texts = [
+        (words(count), engine.settings.replace(speed=speed)) for count, speed in ACROSS_BUCKETS
+    ]
+    durations = {
+        plan.duration for text, settings in texts for plan in engine.plan(text, settings=settings)
+    }
+    assert len(durations) >= 10
+    assert {sampler.bucket_of(d) for d in durations} == set(DEFAULT_BUCKETS)
+    graphs = counters["stats"]["unique_graphs"]
+    eager = EagerCalls(engine.cfm.transformer)
+    try:
+        for text, settings in texts:
+            engine.synthesize(text, settings=settings, seed=1)
+    finally:
+        eager.close()
+    assert counters["stats"]["unique_graphs"] == graphs
+    assert eager.count == 0
+    assert engine.runtime.health.eager_fallbacks == 0, engine.runtime.health.last_fallback
+    assert set(engine.runtime.graph_counts().values()) <= {1, 2}  # the vocoder's: 2
 
 
 def test_compiled_padded_engine_matches_eager(engine, compiled):
@@ -38,12 +106,6 @@ def test_compiled_padded_engine_matches_eager(engine, compiled):
         compiled[0].synthesize(TEXT, seed=3).samples, engine.synthesize(TEXT, seed=3).samples
     )
     assert error <= 1e-4, error
-
-
-def test_no_recompilation_after_warm_up_across_ten_lengths(compiled):
-    from ishowtts_ros.bench.analyses import recompiles
-
-    assert recompiles(compiled[0]) == {"lengths": 10, "graphs": 0}
 
 
 def test_runtime_parameter_changes_compile_nothing_after_warm_up(compiled):
@@ -68,6 +130,28 @@ def test_runtime_parameter_changes_compile_nothing_after_warm_up(compiled):
         counts.append(counters["stats"]["unique_graphs"] - graphs)
     print("graphs compiled after warm-up, per runtime change:", counts)
     assert counts == [0] * len(changes)
+    assert engine.runtime.health.eager_fallbacks == 0
+
+
+def test_a_length_no_bucket_holds_runs_eager_and_compiles_nothing(
+    engine_config, compile_cache_dir
+):
+    engine = Engine.load(
+        engine_config.replace(
+            compile="default", buckets=[384], compile_cache_dir=compile_cache_dir
+        )
+    )
+    engine.warm_up()
+    long_text = words(24)
+    assert max(plan.duration for plan in engine.plan(long_text)) > 384
+    graphs = counters["stats"]["unique_graphs"]
+    eager = EagerCalls(engine.cfm.transformer)
+    try:
+        engine.synthesize(long_text, seed=0)
+    finally:
+        eager.close()
+    assert eager.count > 0 and counters["stats"]["unique_graphs"] == graphs
+    assert engine.runtime.health.eager_fallbacks == 0
 
 
 def test_long_skip_connection_is_part_of_the_compiled_step(tmp_path):
@@ -81,17 +165,19 @@ def test_long_skip_connection_is_part_of_the_compiled_step(tmp_path):
     compiled = Engine.load(
         config.replace(compile="default", buckets=[512], compile_cache_dir=str(tmp_path / "c"))
     )
-    assert compiled.runtime.sampler.compile_mode == "default"
+    compiled.warm_up()
+    assert compiled.runtime.compile_progress() == (1, 1)
     error = max_error(
         compiled.synthesize(TEXT, seed=3).samples, eager.synthesize(TEXT, seed=3).samples
     )
     assert error <= 1e-4, error
 
 
-def test_compile_cache_lands_in_the_configured_folder_and_the_process_keeps_its_own(compiled):
-    _, cache = compiled
-    assert any(files for _, _, files in os.walk(cache))
-    assert os.environ.get("TORCHINDUCTOR_CACHE_DIR") != str(cache)
+def test_compile_cache_lands_in_the_configured_folder_and_the_process_keeps_its_own(
+    compiled, compile_cache_dir
+):
+    assert any(files for _, _, files in os.walk(compile_cache_dir))
+    assert os.environ.get("TORCHINDUCTOR_CACHE_DIR") != compile_cache_dir
 
 
 @pytest.mark.parametrize("mode", ["reduce-overhead", "max-autotune"])
@@ -99,6 +185,8 @@ def test_other_compile_modes_run_on_cpu(engine, engine_config, tmp_path, mode):
     other = Engine.load(
         engine_config.replace(compile=mode, buckets=[512], compile_cache_dir=str(tmp_path))
     )
+    other.warm_up()
+    assert other.runtime.compile_progress() == (1, 1)
     error = max_error(
         other.synthesize(TEXT, seed=3).samples, engine.synthesize(TEXT, seed=3).samples
     )

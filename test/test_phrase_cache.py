@@ -82,7 +82,7 @@ def test_memory_is_bounded_least_recently_used_first():
     assert cache.get("b") is None and cache.get("a") is not None
 
 
-def test_preloaded_phrases_are_cached_after_load(engine_config, tmp_path):
+def test_preloaded_phrases_are_cached_by_the_warm_up(engine_config, tmp_path):
     phrases = tmp_path / "phrases.yaml"
     phrases.write_text("test: [Charging., Excuse me.]\n")
     engine = Engine.load(
@@ -90,6 +90,8 @@ def test_preloaded_phrases_are_cached_after_load(engine_config, tmp_path):
             phrase_cache_mb=8, preload_phrases=["Hello."], preload_phrases_file=str(phrases)
         )
     )
+    assert engine.phrases.stats()["phrase cache entries"] == "0"
+    engine.warm_up()
     assert engine.phrases.stats()["phrase cache entries"] == "3"
     engine.synthesize("Excuse me.", "test")
     assert engine.phrases.stats()["phrase cache hits"] == "1"

@@ -66,7 +66,7 @@ def flop_floor(engine, config: EngineConfig) -> Dict[str, float]:
     sampler = engine.runtime.sampler
     total = 0.0
     for plan in engine.plan(texts.REFERENCE):
-        frames = sampler.padded_length(plan.duration) if sampler.compile_mode else plan.duration
+        frames = sampler.bucket_of(plan.duration) or plan.duration
         settings = engine.settings
         guided = settings.nfe_step if settings.cfg_steps < 0 else settings.cfg_steps
         total += guided * dit_forward_flops(arch, frames, batch=2)
@@ -75,7 +75,7 @@ def flop_floor(engine, config: EngineConfig) -> Dict[str, float]:
     engine.phase_times = {}
     try:
         engine.synthesize(texts.REFERENCE, seed=0)
-        transformer_s = engine.phase_times["transformer"]
+        transformer_s = engine.phase_times["steps"]
     finally:
         engine.phase_times = None
     floor_s = total / rate
@@ -135,7 +135,7 @@ def precision(engine, config: EngineConfig) -> Dict[str, float]:
 
     if engine.dtype == torch.float32:
         return {"note": "the engine runs in fp32: nothing to compare"}
-    reference = Engine.load(config.replace(dtype="fp32", compile="none", warmup=False))
+    reference = Engine.load(config.replace(dtype="fp32", compile="none"))
     engine.noise_dtype = reference.noise_dtype = torch.float32
     try:
         ours = engine.synthesize(texts.REFERENCE, seed=0).samples

@@ -162,10 +162,12 @@ def main(argv=None) -> int:
         config = engine_config(args)
         load_started = time.perf_counter()
         engine = Engine.load(config)
+        load_s = time.perf_counter() - load_started
     except (EngineError, ValueError, OSError) as exc:
         print(f"ishowtts-bench: error: {exc}", file=sys.stderr)
         return 2
-    results = describe(engine, args, config, time.perf_counter() - load_started)
+    engine.warm_up()
+    results = describe(engine, args, config, load_s)
     print(
         f"loaded in {results['load_s']:.1f} s (warm-up {results['warmup_s']:.1f} s): "
         f"{results['device_name']}, {results['dtype']}, compile {results['compile_mode']}",
@@ -216,7 +218,10 @@ def describe(engine, args, config: EngineConfig, load_s: float) -> Dict[str, obj
         "runs": args.runs,
         "warmup": args.warmup,
         "load_s": load_s,
-        "warmup_s": engine.runtime.warmup_s,
+        "warmup_s": engine.warmup_s,
+        "compile_s": engine.runtime.compile_s,
+        "graphs": engine.runtime.graph_counts(),
+        "compile_error": engine.runtime.health.error,
     }
 
 

@@ -20,7 +20,14 @@ from ishowtts_ros.parameters import Param, check, check_all
 
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "fp32", "fp16", "bf16")
-COMPILE_MODES = ("auto", "none", "default", "reduce-overhead", "max-autotune")
+COMPILE_MODES = (
+    "auto",
+    "none",
+    "default",
+    "reduce-overhead",
+    "max-autotune",
+    "max-autotune-no-cudagraphs",
+)
 DEFAULT_BUCKETS = (512, 768, 1024, 1536, 2048, 2560)
 # Fields holding file or folder paths: relative values are resolved against the
 # folder of the YAML file they came from.
@@ -60,14 +67,19 @@ ENGINE_PARAMS = {
     ),
     "allow_download": Param("download missing default weights from the hub"),
     "compile": Param(
-        "torch.compile mode; auto = max-autotune on CUDA, none on CPU", choices=COMPILE_MODES
+        "torch.compile mode; auto = max-autotune on CUDA (CUDA graphs for the transformer), "
+        "none on CPU",
+        choices=COMPILE_MODES,
     ),
     "compile_cache_dir": Param(
         "inductor cache folder, used while warming up; empty = ~/.cache/ishowtts/inductor"
     ),
     "buckets": Param("frame lengths compiled sequences are padded to (increasing)"),
     "cfg_steps": Param("guidance on the first N steps only; -1 = all", True, -1, 64),
-    "warmup": Param("compile every bucket and pass at start-up"),
+    "warmup": Param(
+        "prepare at start-up what a first text needs, compiling bucket by bucket while idle; "
+        "false = compile a bucket when a text first needs it"
+    ),
     "normalize_text": Param("numbers, units, times, dates and symbols read as words", True),
     "language": Param(
         "language of numbers and symbols; auto = per run of Chinese or Latin text",

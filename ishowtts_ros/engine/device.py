@@ -1,13 +1,11 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Device, dtype and compile-mode choices, and host/device transfers on a stream of our own."""
+"""Device and dtype choices, and host/device transfers on a stream of our own."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Optional
-
 import numpy as np
 import torch
 
@@ -34,17 +32,6 @@ def resolve_dtype(dtype: str, device: torch.device) -> torch.dtype:
     if device.type == "cuda" and torch.cuda.get_device_capability(device)[0] >= 7:
         return torch.float16
     return torch.float32
-
-
-def resolve_compile_mode(mode: str, device: torch.device) -> Optional[str]:
-    """Map the ``compile`` setting to a torch.compile mode, or None for eager execution.
-
-    ``auto`` compiles on CUDA only: on a CPU the GEMMs already run near peak and the
-    compile time would not pay back.
-    """
-    if mode == "auto":
-        return "max-autotune" if device.type == "cuda" else None
-    return None if mode == "none" else mode
 
 
 class DeviceIO:

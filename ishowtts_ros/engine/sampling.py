@@ -14,18 +14,28 @@ nt = text tokens.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
-from typing import Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import torch
 from f5_tts.model.utils import get_epss_timesteps
 
 from ishowtts_ros.engine import dit_step
+from ishowtts_ros.engine.compiled import (
+    CompileHealth,
+    compile_function,
+    graph_count,
+    mark_cuda_graph_step,
+    no_new_graphs,
+    uses_cuda_graphs,
+)
 from ishowtts_ros.engine.errors import SynthesisCancelled
 
 LOG = logging.getLogger(__name__)
+# Calls of each pass at warm-up: CUDA graph trees run a new graph once to warm up, record
+# it on the next call, and replay it from then on.
+WARMUP_CALLS = 3
 
 
 def timesteps(nfe_step: int, sway_sampling_coef: float, device, dtype) -> torch.Tensor:
@@ -49,14 +59,21 @@ def initial_noise(frames: int, channels: int, noise: torch.Generator, dtype) -> 
 class FlowSampler:
     """Integrates the flow from noise to mel with F5's transformer.
 
-    Eager (``compile_mode`` None): upstream's own ``forward``, exactly as ``CFM.sample``
-    calls it. Compiled: the padded, masked step of :mod:`dit_step`, on sequences padded to
-    the next of ``buckets`` so that every length reuses a compiled graph. A backbone the
-    padded step does not cover runs eager.
+    Eager: upstream's own ``forward`` at the real length, exactly as ``CFM.sample`` calls
+    it. Compiled: the padded, masked step of :mod:`dit_step` on sequences padded to the
+    next of ``buckets``; each bucket's two passes (guided, conditional) are compiled
+    functions of their own, compiled and warmed by :meth:`compile_bucket`. A length whose
+    bucket is not compiled (yet), or that no bucket holds, runs eager; so does a bucket
+    whose compiled pass failed (counted in ``health``). A backbone the padded step does
+    not cover runs eager.
     """
 
     def __init__(
-        self, transformer, buckets: Sequence[int] = (), compile_mode: Optional[str] = None
+        self,
+        transformer,
+        buckets: Sequence[int] = (),
+        compile_mode: Optional[str] = None,
+        health: Optional[CompileHealth] = None,
     ):
         self.transformer = transformer
         unsupported = dit_step.unsupported_reason(transformer) if compile_mode else None
@@ -65,28 +82,34 @@ class FlowSampler:
             compile_mode = None
         self.compile_mode = compile_mode
         self.buckets = sorted(buckets) if compile_mode else []
-        guided = functools.partial(dit_step.guided_velocity, transformer)
-        conditional = functools.partial(dit_step.conditional_velocity, transformer)
+        self.compiled_passes: Set[Tuple[int, bool]] = set()
+        """(bucket, guided) of the passes compiled and warmed."""
+        self.health = health or CompileHealth()
+        self._passes: Dict[int, Tuple[Callable, Callable]] = {}
         if compile_mode is not None:
             dit_step.enable_attention_masks(transformer)
-            # Static shapes per bucket; without buckets let dynamo generalise lengths.
-            dynamic = False if self.buckets else None
-            guided = torch.compile(guided, mode=compile_mode, dynamic=dynamic)
-            conditional = torch.compile(conditional, mode=compile_mode, dynamic=dynamic)
-        self._guided, self._conditional = guided, conditional
+            for bucket in self.buckets:
+                self._passes[bucket] = tuple(
+                    compile_function(fn, f"{fn.__name__}_{bucket}", compile_mode, dynamic=False)
+                    for fn in (dit_step.guided_velocity, dit_step.conditional_velocity)
+                )
 
-    def padded_length(self, frames: int) -> int:
-        """Return the bucket a sequence of ``frames`` runs in (itself when none fits)."""
-        for bucket in self.buckets:
-            if bucket >= frames:
-                return bucket
-        if self.buckets:
-            LOG.warning(
-                "%d frames exceed the largest bucket %d: compiling for this length",
-                frames,
-                self.buckets[-1],
-            )
-        return frames
+    @property
+    def compiled_buckets(self) -> Set[int]:
+        """Buckets whose two passes are compiled: texts of these lengths run compiled."""
+        return {b for b in self.buckets if {(b, True), (b, False)} <= self.compiled_passes}
+
+    def bucket_of(self, frames: int) -> Optional[int]:
+        """Return the bucket a sequence of ``frames`` is padded to, or None (eager)."""
+        return next((bucket for bucket in self.buckets if bucket >= frames), None)
+
+    def graph_counts(self) -> Dict[str, Optional[int]]:
+        """Graphs dynamo holds per compiled pass, e.g. ``{"guided_velocity_512": 1}``."""
+        return {
+            compiled.__name__: graph_count(compiled)
+            for passes in self._passes.values()
+            for compiled in passes
+        }
 
     @torch.inference_mode()
     def sample(
@@ -110,84 +133,109 @@ class FlowSampler:
         is applied on the first ``cfg_steps`` steps (all when -1).
         """
         ref_frames = cond.shape[1]
-        length = self.padded_length(duration) if self.compile_mode else duration
-        cond = torch.nn.functional.pad(cond, (0, 0, 0, length - ref_frames))
-        y = initial_noise(duration, cond.shape[-1], noise, noise_dtype or cond.dtype)
-        y = y.to(cond.dtype)
-        y = torch.nn.functional.pad(y, (0, 0, 0, length - duration))
+        y0 = initial_noise(duration, cond.shape[-1], noise, noise_dtype or cond.dtype)
+        y0 = y0.to(cond.dtype)
         t = timesteps(nfe_step, sway_sampling_coef, cond.device, cond.dtype)
-        velocity = self._velocity_fn(cond, text, duration, length, cfg_strength)
         guided_steps = nfe_step if cfg_steps < 0 else cfg_steps
+        guided = [step < guided_steps and cfg_strength >= 1e-5 for step in range(nfe_step)]
+        cond = torch.nn.functional.pad(cond, (0, 0, 0, duration - ref_frames))
+        bucket = self.bucket_of(duration)
+        y = None
         try:
-            for step in range(nfe_step):
-                if cancel is not None and cancel.is_set():
-                    raise SynthesisCancelled("synthesis stopped")
-                v = velocity(y, t[step], guided=step < guided_steps and cfg_strength >= 1e-5)
-                y = y + (t[step + 1] - t[step]) * v
+            if bucket in self.compiled_buckets:
+                try:
+                    with no_new_graphs():
+                        y = self._integrate_padded(
+                            cond, text, bucket, cfg_strength, y0, t, guided, cancel
+                        )
+                except SynthesisCancelled:
+                    raise
+                except Exception as exc:  # a compiled pass that fails must not silence speech
+                    self.compiled_passes -= {(bucket, True), (bucket, False)}
+                    self.health.fell_back(f"bucket {bucket}", exc)
+            if y is None:
+                velocity = self._eager_velocity(cond, text, cfg_strength)
+                y = self._integrate(velocity, y0, t, guided, cancel)
         finally:
             self.transformer.clear_cache()  # upstream's per-utterance text cache
         cond_mask = (torch.arange(duration, device=cond.device) < ref_frames)[None, :, None]
-        return torch.where(cond_mask, cond[:, :duration], y[:, :duration])
+        return torch.where(cond_mask, cond, y)
 
-    def _velocity_fn(self, cond, text, duration: int, length: int, cfg_strength: float):
-        """Bind everything but the state and time, for the eager or the padded path."""
-        if self.compile_mode is None:
+    @torch.inference_mode()
+    def compile_pass(self, bucket: int, guided: bool, mel_bins: int, device, dtype) -> None:
+        """Compile one pass of ``bucket`` (guided or not) and run it :data:`WARMUP_CALLS` times.
 
-            def eager(x, time, guided):
-                if not guided:
-                    return self.transformer(
-                        x=x,
-                        cond=cond,
-                        text=text,
-                        time=time,
-                        mask=None,
-                        drop_audio_cond=False,
-                        drop_text=False,
-                        cache=True,
-                    )
-                both = self.transformer(
-                    x=x, cond=cond, text=text, time=time, mask=None, cfg_infer=True, cache=True
-                )
-                pred, null_pred = torch.chunk(both, 2, dim=0)
-                return pred + (pred - null_pred) * cfg_strength
-
-            return eager
-
-        mask = (torch.arange(length, device=cond.device) < duration)[None, :]
-        text_cond, text_uncond = dit_step.text_embeddings(self.transformer, text, duration, length)
-        # A tensor, not a float: a compiled graph would be specialised on a float's value.
-        strength = torch.tensor(cfg_strength, device=cond.device)
-
-        def padded(x, time, guided):
-            if guided:
-                return self._guided(x, cond, text_cond, text_uncond, time, mask, strength)
-            return self._conditional(x, cond, text_cond, time, mask)
-
-        return padded
-
-    def warm_up(self, mel_bins: int, device, dtype) -> None:
-        """Compile both passes (guided and conditional) for every bucket.
-
-        Runtime settings (nfe_step, cfg_strength, cfg_steps, sway, speed, seed) only
-        choose among these passes and change tensor values, so none of them compiles
+        Enough calls that CUDA graphs are recorded and replayed once before a text needs
+        them. Runtime settings (nfe_step, cfg_strength, cfg_steps, sway, speed, seed) only
+        choose among the two passes and change tensor values, so none of them compiles
         on a text.
         """
-        if self.compile_mode is None:
-            return
+        cond = torch.zeros(1, bucket, mel_bins, device=device, dtype=dtype)
         text = torch.zeros(1, 8, dtype=torch.long, device=device)
-        repeats = (
-            2 if self.compile_mode == "reduce-overhead" else 1
-        )  # CUDA graphs record on call 2
-        for length in self.buckets:
-            cond = torch.zeros(1, length // 2, mel_bins, device=device, dtype=dtype)
-            for _ in range(repeats):
-                self.sample(
-                    cond,
-                    text,
-                    length,
-                    nfe_step=2,
-                    cfg_strength=2.0,
-                    sway_sampling_coef=-1.0,
-                    noise=torch.Generator(device).manual_seed(0),
-                    cfg_steps=1,  # step 0 guided, step 1 conditional
+        y0 = torch.zeros(1, bucket, mel_bins, device=device, dtype=dtype)
+        t = timesteps(WARMUP_CALLS, -1.0, device, dtype)
+        self._integrate_padded(cond, text, bucket, 2.0, y0, t, [guided] * WARMUP_CALLS, None)
+        self.compiled_passes.add((bucket, guided))
+
+    def _integrate(self, velocity, y, t, guided: List[bool], cancel, cuda_graphs=False):
+        """Euler steps from ``t[0]`` to ``t[-1]``; ``guided[step]`` picks the pass."""
+        for step, guide in enumerate(guided):
+            if cancel is not None and cancel.is_set():
+                raise SynthesisCancelled("synthesis stopped")
+            mark_cuda_graph_step(cuda_graphs)
+            v = velocity(y, t[step], guide)
+            y = y + (t[step + 1] - t[step]) * v
+        return y
+
+    def _integrate_padded(
+        self, cond, text, bucket: int, cfg_strength, y0, t, guided, cancel
+    ) -> torch.Tensor:
+        """Integrate ``y0 [1, n, d]`` on the bucket's compiled passes; return ``[1, n, d]``.
+
+        ``cond [1, n, d]`` is the reference, zero beyond its frames.
+        """
+        duration = y0.shape[1]
+        pad = (0, 0, 0, bucket - duration)
+        cond = torch.nn.functional.pad(cond, pad)
+        mask = (torch.arange(bucket, device=cond.device) < duration)[None, :]
+        text_cond, text_uncond = dit_step.text_embeddings(self.transformer, text, duration, bucket)
+        # A tensor, not a float: a compiled graph would be specialised on a float's value.
+        strength = torch.tensor(cfg_strength, device=cond.device)
+        guided_pass, conditional_pass = self._passes[bucket]
+        transformer = self.transformer
+
+        def velocity(x, time, guide):
+            if guide:
+                return guided_pass(
+                    transformer, x, cond, text_cond, text_uncond, time, mask, strength
                 )
+            return conditional_pass(transformer, x, cond, text_cond, time, mask)
+
+        cuda_graphs = uses_cuda_graphs(self.compile_mode, cond.device)
+        y = self._integrate(
+            velocity, torch.nn.functional.pad(y0, pad), t, guided, cancel, cuda_graphs
+        )
+        return y[:, :duration]
+
+    def _eager_velocity(self, cond, text, cfg_strength: float):
+        """Upstream's forward, as ``CFM.sample`` calls it (its text cache on)."""
+
+        def eager(x, time, guided):
+            if not guided:
+                return self.transformer(
+                    x=x,
+                    cond=cond,
+                    text=text,
+                    time=time,
+                    mask=None,
+                    drop_audio_cond=False,
+                    drop_text=False,
+                    cache=True,
+                )
+            both = self.transformer(
+                x=x, cond=cond, text=text, time=time, mask=None, cfg_infer=True, cache=True
+            )
+            pred, null_pred = torch.chunk(both, 2, dim=0)
+            return pred + (pred - null_pred) * cfg_strength
+
+        return eager

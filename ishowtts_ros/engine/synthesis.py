@@ -12,6 +12,7 @@ Shapes: mel tensors are ``[1, n, d]`` (frames, 100 bins); waves ``[nw]`` float32
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import random
@@ -29,7 +30,7 @@ from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.config import EngineConfig, SynthesisSettings
 from ishowtts_ros.engine.device import resolve_device, resolve_dtype
 from ishowtts_ros.engine.errors import EngineError, TextError, UnknownVoice, VoiceError
-from ishowtts_ros.engine.optimize import Runtime, build_runtime
+from ishowtts_ros.engine.optimize import Runtime
 from ishowtts_ros.engine.normalize import TextNormalizer
 from ishowtts_ros.engine.phrase_cache import PhraseCache, file_identity, phrase_key
 from ishowtts_ros.engine.text_plan import text_chunks, words_for
@@ -40,6 +41,7 @@ from ishowtts_ros.engine.reference import (
     prepare_ref_text,
 )
 from ishowtts_ros.engine.registry import VoiceSpec, load_voice_registry, read_phrases_file
+from ishowtts_ros.engine.warmup import WarmupStep, warmup_steps
 
 LOG = logging.getLogger(__name__)
 SHORT_CHUNK_BYTES = 10
@@ -113,7 +115,10 @@ class Engine:
         self.voices: Dict[str, Voice] = {}
         self.voice_errors: Dict[str, str] = {}
         self.phase_times: Optional[Dict[str, float]] = None
-        """Seconds per phase (transformer, vocoder) accumulate here when set to a dict."""
+        """Seconds per phase accumulate here when set to a dict: normalise (words, chunks),
+        plan (tokens and lengths), tokens (to the device), steps (the flow), vocoder, copy
+        out (loudness, to the host, cross-fade)."""
+        self.warmup_s = 0.0
         self.noise_dtype = dtype
         """Initial noise is drawn in this dtype: the model's, as upstream draws it. A seed
         gives other noise at another dtype; to compare precisions on the same noise, set
@@ -126,7 +131,11 @@ class Engine:
 
     @classmethod
     def load(cls, config: EngineConfig) -> "Engine":
-        """Load model, vocoder and voices. Voices that fail are logged in ``voice_errors``."""
+        """Load model, vocoder and voices. Voices that fail are logged in ``voice_errors``.
+
+        The engine speaks at once, eagerly; :meth:`warm_up` (or :meth:`warmup_steps`, one
+        at a time) compiles and prepares what a first text needs.
+        """
         spec = load_model_spec(config.model)
         vocab = loading.load_vocab(config.vocab_file)
         ckpt = loading.resolve_checkpoint(spec.name, config.ckpt_file, config.allow_download)
@@ -138,16 +147,15 @@ class Engine:
         loading.load_weights(cfm, ckpt)
         cfm = cfm.to(device=device, dtype=dtype).eval()
         vocoder = loading.load_vocos(*vocoder_files).to(device)
-        runtime = build_runtime(config, cfm, vocoder, device, dtype)
+        runtime = Runtime(config, cfm, vocoder, device, dtype)
         engine = cls(config, cfm, runtime, vocab, spec.mel, device, dtype)
         engine.model_identity = {
             "model": config.model,
             "files": [file_identity(path) for path in (ckpt, *vocoder_files, config.vocab_file)],
         }
         engine.set_voices(voice_specs)
-        engine.preload(config.preload_phrases, config.preload_phrases_file)
         LOG.info(
-            "engine ready: %s on %s/%s, compile %s, voices %s",
+            "engine loaded: %s on %s/%s, compile %s, voices %s",
             spec.name,
             device,
             engine.dtype_name,
@@ -155,6 +163,28 @@ class Engine:
             ", ".join(engine.voices) or "none",
         )
         return engine
+
+    def warmup_steps(self) -> List[WarmupStep]:
+        """Warm-up, one step at a time (see :mod:`.warmup`); run them where texts are spoken."""
+        return warmup_steps(self)
+
+    def warm_up(self) -> float:
+        """Run every warm-up step now; return the seconds it took."""
+        started = time.perf_counter()
+        for step in self.warmup_steps():
+            step()
+        self.warmup_s = time.perf_counter() - started
+        compiled, buckets = self.runtime.compile_progress()
+        LOG.info(
+            "warmed up in %.1f s (%d of %d buckets compiled%s)",
+            self.warmup_s,
+            compiled,
+            buckets,
+            f"; compiling failed: {self.runtime.health.error}"
+            if self.runtime.health.error
+            else "",
+        )
+        return self.warmup_s
 
     @property
     def dtype_name(self) -> str:
@@ -212,13 +242,18 @@ class Engine:
         settings: Optional[SynthesisSettings] = None,
     ) -> List[ChunkPlan]:
         """Normalise and chunk ``text``, and size each chunk as upstream does."""
-        from f5_tts.model.utils import convert_char_to_pinyin
-
         voice = self.get_voice(voice_id)
         settings = settings or self.settings
         speed = settings.speed * voice.spec.speed
+        with self._phase("normalise"):
+            chunks = self._chunk_texts(text, voice, settings)
+        with self._phase("plan"):
+            return self._plan_chunks(text, chunks, voice, speed)
+
+    def _plan_chunks(self, text: str, chunks: List[str], voice: Voice, speed: float):
+        from f5_tts.model.utils import convert_char_to_pinyin
+
         reference = voice.reference
-        chunks = self._chunk_texts(text, voice, settings)
         ref_text = model_ref_text(voice.ref_text)
         ref_frames = len(reference.samples) // self.hop_length
         mel_frames = voice.mel.shape[1]
@@ -270,18 +305,20 @@ class Engine:
         *,
         seed: Optional[int] = None,
         cancel: Optional[threading.Event] = None,
+        use_phrase_cache: bool = True,
     ) -> Iterator[AudioChunk]:
         """Yield speech chunk by chunk; each chunk's end is held back to cross-fade the next.
 
         ``settings`` are this call's (default: the config's); ``seed`` overrides theirs.
         ``cancel`` stops synthesis between model steps with
-        :class:`~ishowtts_ros.engine.errors.SynthesisCancelled`.
+        :class:`~ishowtts_ros.engine.errors.SynthesisCancelled`. ``use_phrase_cache``
+        False synthesises anew and keeps nothing.
         """
         settings = settings or self.settings
         if seed is not None:
             settings = settings.replace(seed=seed)
         voice = self.get_voice(voice_id)
-        if self.phrases is None:
+        if self.phrases is None or not use_phrase_cache:
             yield from self._synthesize(text, voice, settings, cancel)
             return
         key = self._phrase_key(text, voice, settings)
@@ -349,18 +386,21 @@ class Engine:
         for index, plan in enumerate(plans):
             started = time.perf_counter()
             wave = self._generate(voice, plan, settings, noise, cancel)
-            overlap = min(fade, joined_length, len(wave))
-            if overlap:
-                mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[
-                    :overlap
-                ] * np.linspace(0, 1, overlap)
-                wave = np.concatenate([held[:-overlap], mixed.astype(np.float32), wave[overlap:]])
-            else:
-                wave = np.concatenate([held, wave])
-            joined_length += len(wave) - len(held)
-            is_last = index == len(plans) - 1
-            keep = 0 if is_last else min(fade, joined_length)
-            held = wave[len(wave) - keep :]
+            with self._phase("copy out"):
+                overlap = min(fade, joined_length, len(wave))
+                if overlap:
+                    mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[
+                        :overlap
+                    ] * np.linspace(0, 1, overlap)
+                    wave = np.concatenate(
+                        [held[:-overlap], mixed.astype(np.float32), wave[overlap:]]
+                    )
+                else:
+                    wave = np.concatenate([held, wave])
+                joined_length += len(wave) - len(held)
+                is_last = index == len(plans) - 1
+                keep = 0 if is_last else min(fade, joined_length)
+                held = wave[len(wave) - keep :]
             yield AudioChunk(
                 wave[: len(wave) - keep],
                 self.sample_rate,
@@ -390,19 +430,22 @@ class Engine:
         cancel: Optional[threading.Event] = None,
     ) -> torch.Tensor:
         """Integrate the flow for one chunk; return its generated mel ``[1, d, n]``."""
-        text = self.runtime.io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
-        mel = self.runtime.sampler.sample(
-            voice.mel,
-            text,
-            plan.duration,
-            nfe_step=settings.nfe_step,
-            cfg_strength=settings.cfg_strength,
-            sway_sampling_coef=settings.sway_sampling_coef,
-            noise=noise,
-            noise_dtype=self.noise_dtype,
-            cfg_steps=settings.cfg_steps,
-            cancel=cancel,
-        )
+        with self._phase("tokens"):
+            text = self.runtime.io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
+        self.runtime.compile_for(plan.duration)
+        with self._phase("steps"):
+            mel = self.runtime.sampler.sample(
+                voice.mel,
+                text,
+                plan.duration,
+                nfe_step=settings.nfe_step,
+                cfg_strength=settings.cfg_strength,
+                sway_sampling_coef=settings.sway_sampling_coef,
+                noise=noise,
+                noise_dtype=self.noise_dtype,
+                cfg_steps=settings.cfg_steps,
+                cancel=cancel,
+            )
         return mel[:, plan.ref_frames :, :].permute(0, 2, 1)
 
     def _generate(
@@ -416,21 +459,24 @@ class Engine:
         """One model call: the chunk's wave, without the reference part."""
         io = self.runtime.io
         with io.stream_context():
-            started = time.perf_counter()
             mel = self.sample_mel(voice, plan, settings, noise, cancel)
-            started = self._record_phase("transformer", started)
-            wave = self.runtime.decoder(mel)[0]
-            self._record_phase("vocoder", started)
-            source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
-            if source_rms < target_rms:  # give the voice back its own loudness
-                wave = wave * (source_rms / target_rms)
-            return io.to_numpy(wave)
+            with self._phase("vocoder"):
+                wave = self.runtime.decoder(mel)[0]
+            with self._phase("copy out"):
+                source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
+                if source_rms < target_rms:  # give the voice back its own loudness
+                    wave = wave * (source_rms / target_rms)
+                return io.to_numpy(wave)
 
-    def _record_phase(self, phase: str, started: float) -> float:
+    @contextlib.contextmanager
+    def _phase(self, name: str):
+        """Add the time of a phase to ``phase_times`` (when set), its device work included."""
         if self.phase_times is None:
-            return started
-        if self.runtime.io.stream is not None:
-            self.runtime.io.stream.synchronize()
-        now = time.perf_counter()
-        self.phase_times[phase] = self.phase_times.get(phase, 0.0) + now - started
-        return now
+            yield
+            return
+        started = time.perf_counter()
+        with torch.profiler.record_function(f"ishowtts::{name}"):
+            yield
+            if self.runtime.io.stream is not None:
+                self.runtime.io.stream.synchronize()
+        self.phase_times[name] = self.phase_times.get(name, 0.0) + time.perf_counter() - started

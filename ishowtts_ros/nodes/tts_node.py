@@ -74,13 +74,15 @@ class TtsNode(Node):
         self.speaking_pub = self.create_publisher(Bool, "tts/speaking", LATCHED)
         self.speaking_pub.publish(Bool(data=False))
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
+        sinks = self._make_sinks()
         self.speaker = Speaker(
             self.queue,
             self.stats,
-            self._make_sinks(),
+            sinks,
             on_speaking=lambda speaking: self.speaking_pub.publish(Bool(data=speaking)),
             volume=lambda: self.settings.volume,
             synthesis=lambda: self.synthesis,
+            fallback=self._make_fallback() if sinks else None,
         )
         self._subscribe_text_topics()
         self._serve_sound_play()
@@ -127,6 +129,19 @@ class TtsNode(Node):
                 self.audio_output = PacedOutput(topics.publish, lead)
                 sinks.append(self.audio_output)
         return sinks
+
+    def _make_fallback(self):
+        """Make the voice of texts while no engine can speak, or None (texts wait)."""
+        from ishowtts_ros.speech.fallback_voice import fallback_voice
+
+        name = self.settings.fallback_voice
+        voice = fallback_voice(name, self.sample_rate)
+        if voice is None and name != "none":
+            self.get_logger().warning(
+                f"fallback voice {name} is not installed (sudo apt install {name}): "
+                "texts wait while the engine loads"
+            )
+        return voice
 
     def _output_problem(self, field: str, message: str) -> None:
         self.get_logger().warning(message)  # once: the diagnostics repeat it
@@ -205,7 +220,9 @@ class TtsNode(Node):
             return
         self.engine = engine
         self.speaker.engine_loaded(engine)
-        self.get_logger().info(f"ready: voices {', '.join(engine.voices) or 'none'}")
+        self.get_logger().info(
+            f"speaking: voices {', '.join(engine.voices) or 'none'}; warming up while idle"
+        )
 
     # -- callbacks ------------------------------------------------------------------------
 
@@ -285,15 +302,29 @@ class TtsNode(Node):
         engine = self.engine
         info = {"nfe_step": str(self.synthesis.nfe_step)}
         usable, unusable = [], {}
+        warm_up = compile_problem = ""
         if engine is not None:
+            compiled, buckets = engine.runtime.compile_progress()
+            health = engine.runtime.health
             info.update(
                 device=str(engine.device),
                 dtype=engine.dtype_name,
                 compile=engine.runtime.compile_mode or "none",
             )
+            info["buckets compiled"] = f"{compiled} of {buckets}"
+            info["eager fallbacks"] = str(health.eager_fallbacks)
             usable, unusable = list(engine.voices), dict(engine.voice_errors)
             if engine.phrases is not None:
                 info.update(engine.phrases.stats())
+            if self.speaker.warming_up:
+                warm_up = "warming up" + (
+                    f": {compiled} of {buckets} buckets compiled" if buckets else ""
+                )
+            if health.error:
+                compile_problem = f"compiling failed, speaking uncompiled: {health.error}"
+            elif health.last_fallback:
+                compile_problem = f"compiled path failed, runs uncompiled: {health.last_fallback}"
+        fallback = self.speaker.fallback
         report = speech_status(
             self.stats,
             len(self.queue),
@@ -302,6 +333,9 @@ class TtsNode(Node):
             info,
             usable,
             unusable,
+            warm_up=warm_up,
+            compile_problem=compile_problem,
+            fallback=fallback.name if fallback is not None else "",
         )
         stamp = self.get_clock().now().to_msg()
         self.diagnostics_pub.publish(diagnostic_array([report], self.hardware_id, stamp))

@@ -35,11 +35,16 @@ def speech_status(
     usable_voices: List[str],
     unusable_voices: Mapping[str, str],
     now: Optional[float] = None,
+    warm_up: str = "",
+    compile_problem: str = "",
+    fallback: str = "",
 ) -> StatusReport:
     """Summarise the speaking service for rqt.
 
     ``usable_voices`` and ``unusable_voices`` (id -> reason) describe the loaded registry;
-    both are empty while the engine loads.
+    both are empty while the engine loads. ``warm_up`` says how far warm-up is ("" when
+    done), ``compile_problem`` why texts run eager that should run compiled, ``fallback``
+    the voice that speaks while no engine can ("" = none).
     """
     now = time.monotonic() if now is None else now
     with stats.lock:
@@ -60,14 +65,18 @@ def speech_status(
             ("failed", str(stats.failed)),
             ("failed in the last 60 s", str(recent_failures)),
             ("ignored", str(stats.ignored)),
+            ("fallback voice", fallback or "none"),
+            ("spoken by the fallback voice", str(stats.fallback_spoken)),
             ("last error", stats.last_error or "none"),
             ("uptime s", f"{now - stats.started:.0f}"),
         ]
         state, engine_error = stats.engine_state, stats.engine_error
         in_a_row, last_failure = stats.consecutive_failures, stats.last_failure
         output_errors = [e for e in (stats.playback_error, stats.publish_error) if e]
+    meanwhile = f"; {fallback} speaks meanwhile" if fallback else ""
     if state == "failed":
-        return StatusReport(ERROR, f"engine failed to load: {engine_error}", values, STATUS_NAME)
+        message = f"engine failed to load: {engine_error}{meanwhile}"
+        return StatusReport(ERROR, message, values, STATUS_NAME)
     if state == "ready" and not usable_voices:
         return StatusReport(
             ERROR, f"no usable voice: {_voice_list(unusable_voices)}", values, STATUS_NAME
@@ -76,7 +85,7 @@ def speech_status(
         return StatusReport(
             ERROR, f"the last {in_a_row} texts failed: {last_failure}", values, STATUS_NAME
         )
-    warnings = []
+    warnings = [compile_problem] if compile_problem else []
     if unusable_voices:
         warnings.append(f"unusable voices: {_voice_list(unusable_voices)}")
     if recent_failures:
@@ -90,7 +99,9 @@ def speech_status(
     warnings.extend(output_errors)
     if warnings:
         return StatusReport(WARN, "; ".join(warnings), values, STATUS_NAME)
-    return StatusReport(OK, "loading" if state == "loading" else "ready", values, STATUS_NAME)
+    if state == "loading":
+        return StatusReport(OK, f"loading{meanwhile}", values, STATUS_NAME)
+    return StatusReport(OK, warm_up or "ready", values, STATUS_NAME)
 
 
 def _voice_list(unusable: Mapping[str, str]) -> str:

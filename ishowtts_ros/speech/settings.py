@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Tuple
 
 from ishowtts_ros.engine.config import ENGINE_PARAMS, EngineConfig
 from ishowtts_ros.parameters import Param, check_all
+from ishowtts_ros.speech.fallback_voice import FALLBACK_VOICES
 from ishowtts_ros.speech.queue import POLICIES
 
 
@@ -36,6 +37,7 @@ class SpeechSettings:
     rtf_warn: float = 0.5
     sound_play_interface: bool = True
     sound_dirs: List[str] = field(default_factory=list)
+    fallback_voice: str = "espeak-ng"
 
     def __post_init__(self) -> None:
         check_all(self, SPEECH_PARAMS)
@@ -70,6 +72,10 @@ SPEECH_PARAMS = {
     "sound_play_interface": Param("serve sound_play's robotsound topic and sound_play action"),
     "sound_dirs": Param(
         "folders sound files may be played from; empty = sound_play's sounds folder"
+    ),
+    "fallback_voice": Param(
+        "voice of texts while the F5 engine loads or when it failed to load; none = silence",
+        choices=FALLBACK_VOICES,
     ),
 }
 

@@ -7,18 +7,25 @@ Outputs ("sinks") get each chunk as soon as it exists: local playback runs in a 
 of its own, so synthesis of the next chunk overlaps playback of this one. Every text
 ends as spoken, dropped (with a reason) or failed (with the error), in the statistics
 and on the utterance itself (:meth:`Utterance.finish`).
+
+The speaker's thread is the engine's one owner after loading: it runs the warm-up
+(compiling, CUDA graphs) one step at a time whenever no text waits, and every synthesis.
+Until an engine is loaded, or when it failed to load, the fallback voice (when there is
+one) says the texts.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 import time
-from typing import Callable, Iterable, List, Optional, Protocol
+from typing import Callable, Deque, Iterable, List, Optional, Protocol
 
 import numpy as np
 
 from ishowtts_ros.engine.text import preview
+from ishowtts_ros.speech.fallback_voice import FallbackError
 from ishowtts_ros.speech.memory import release_free_memory
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.stats import SpeechStats
@@ -62,16 +69,23 @@ class Speaker:
         on_speaking: Callable[[bool], None],
         volume: Callable[[], float],
         synthesis: Callable[[], object],
+        fallback=None,
     ):
-        """``volume`` and ``synthesis`` (the engine's per-call settings) are read per text."""
+        """``volume`` and ``synthesis`` (the engine's per-call settings) are read per text.
+
+        ``fallback``: the voice of texts while no engine can speak (see
+        :mod:`.fallback_voice`); None keeps them waiting while the engine loads.
+        """
         self.queue = queue
         self.stats = stats
         self.sinks = sinks
         self.on_speaking = on_speaking
         self.volume = volume
         self.synthesis = synthesis
+        self.fallback = fallback
         self.engine = None
-        self._engine_known = threading.Event()  # texts wait in the queue until it is set
+        self._warmup: Deque = collections.deque()  # steps left, run while idle
+        self._engine_known = threading.Event()  # without a fallback, texts wait until set
         self._lock = threading.Lock()
         self._current: Optional[Utterance] = None
         self._cancel = threading.Event()  # of the current utterance
@@ -83,8 +97,14 @@ class Speaker:
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def warming_up(self) -> bool:
+        """Warm-up steps are left (they run whenever no text waits)."""
+        return bool(self._warmup)
+
     def engine_loaded(self, engine) -> None:
-        """Start speaking the queued texts with ``engine``."""
+        """Speak with ``engine`` from now on, and warm it up while idle."""
+        self._warmup.extend(engine.warmup_steps())
         self.engine = engine
         with self.stats.lock:
             self.stats.engine_state = "ready"
@@ -141,13 +161,16 @@ class Speaker:
 
     def _run(self) -> None:
         while not self._closed.is_set():
-            if not self._engine_known.wait(POLL_S):
+            if self.fallback is None and not self._engine_known.wait(POLL_S):
                 continue
-            item = self.queue.get(timeout=POLL_S)
+            item = self.queue.get(timeout=0 if self._warmup else POLL_S)
             if item is None:
-                self._set_speaking(False)
+                if self._warmup:  # idle: the next step of warm-up
+                    self._warm_up_step()
+                else:
+                    self._set_speaking(False)
                 continue
-            if self.engine is None and item.sound is None:
+            if self.engine is None and item.sound is None and self.fallback is None:
                 self._drop(item, f"engine not loaded: {self.stats.engine_error}")
                 continue
             with self._lock:
@@ -168,6 +191,14 @@ class Speaker:
                     self._set_speaking(False)
                     release_free_memory()  # idle: a good moment to give memory back
 
+    def _warm_up_step(self) -> None:
+        step = self._warmup.popleft()
+        started = time.monotonic()
+        step()
+        LOG.debug("warm-up step %r took %.1f s", step.name, time.monotonic() - started)
+        if not self._warmup:
+            LOG.info("warm-up done")
+
     def _speak(self, item: Utterance, cancel: threading.Event) -> None:
         from ishowtts_ros.engine.errors import (
             EngineError,
@@ -179,9 +210,11 @@ class Speaker:
         try:
             for sink in self.sinks:
                 sink.begin(item)
+            outcome = None
             if item.sound is not None:
-                self._play_sound(item, cancel)
-                outcome = None
+                self._play(item, *item.sound, cancel)
+            elif self.engine is None:
+                self._say_with_fallback(item, cancel)
             else:
                 outcome = self._say(item, cancel)
             if item.wait_until_heard:  # its waiter is told once the audio has been heard
@@ -195,7 +228,7 @@ class Speaker:
         except (TextError, UnknownVoice) as exc:  # nothing to say, or its voice is gone
             self._drop(item, str(exc))
             return
-        except EngineError as exc:  # a clear reason (unusable voice, missing file)
+        except (EngineError, FallbackError) as exc:  # a clear reason (missing file, no voice)
             LOG.error("synthesis failed for %s: %s", preview(item.text), exc)
             LOG.debug("traceback", exc_info=True)
             self._fail(item, f"{type(exc).__name__}: {exc}")
@@ -237,8 +270,14 @@ class Speaker:
                 self._write(item, samples, rate)
         return (synthesis_s / audio_s if audio_s else 0.0, first_audio or 0.0)
 
-    def _play_sound(self, item: Utterance, cancel: threading.Event) -> None:
-        samples, rate = item.sound
+    def _say_with_fallback(self, item: Utterance, cancel: threading.Event) -> None:
+        """Say the text in the fallback voice: no engine can (yet)."""
+        samples = self.fallback.synthesize(item.text, self.synthesis().language)
+        self.stats.count("fallback_spoken")
+        self._play(item, samples, self.fallback.sample_rate, cancel)
+
+    def _play(self, item: Utterance, samples: np.ndarray, rate: int, cancel) -> None:
+        """Hand ``samples`` on in blocks (a stop cuts them short), again if they repeat."""
         block = max(1, int(SOUND_BLOCK_S * rate))
         while True:
             for start in range(0, len(samples), block):

@@ -27,6 +27,8 @@ class SpeechStats:
     dropped: int = 0
     failed: int = 0
     ignored: int = 0
+    fallback_spoken: int = 0
+    """Texts said by the fallback voice (also counted in ``spoken``)."""
     consecutive_failures: int = 0
     """Texts that failed in a row, reset by the next one spoken."""
     last_rtf: Optional[float] = None
