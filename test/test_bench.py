@@ -11,7 +11,9 @@ import sys
 import pytest
 
 from ishowtts_ros.audio.wav import read_wav
+from ishowtts_ros.bench.analyses import PHASES
 from ishowtts_ros.bench.flops import dit_forward_flops
+from ishowtts_ros.bench.texts import FIRST_REQUESTS
 from ishowtts_ros.bench.measure import summary
 
 BENCH = os.path.join(os.path.dirname(sys.executable), "ishowtts-bench")
@@ -38,12 +40,15 @@ def full_run(test_model, tmp_path_factory):
         "--profile",
         "--flop-floor",
         "--recompiles",
+        "--first-requests",
         "--precision",
         "--phrase-cache",
         "--dtype",
         "bf16",
         "--paragraph-runs",
         "1",
+        "--short-runs",
+        "2",
         "--samples",
         str(folder / "samples"),
         "--json",
@@ -72,8 +77,17 @@ def test_results_hold_every_measure(full_run):
     assert results["speedup_same_nfe"] > 0 and results["first_audio_short_s"] > 0
     assert 0 < results["first_chunk_fraction"] < 1
     assert results["flop_floor"]["transformer_flops"] > 0 and results["flop_floor_ratio"] > 0
-    assert results["profile"]["transformer_s"] > 0 and results["profile"]["vocoder_s"] > 0
-    assert results["recompiles"] == {"lengths": 10, "graphs": 0}  # eager: nothing compiles
+    profile = results["profile"]
+    assert list(profile["phases_s"]) == list(PHASES) and min(profile["phases_s"].values()) > 0
+    assert sum(profile["phases_s"].values()) <= profile["total_s"]
+    assert any(row["name"] == "aten::linear" for row in profile["top_self_cpu"])
+    assert "top operators by self cpu time" in stdout
+    assert results["short_sentence"]["synthesis_s"]["n"] == 2
+    assert results["recompiles"]["texts"] == 10 and results["recompiles"]["lengths"] >= 8
+    first = results["first_requests"]
+    assert list(first) == list(FIRST_REQUESTS)
+    for row in first.values():
+        assert row["ratio"] == pytest.approx(row["first_s"] / row["last_s"])
     precision = results["precision"]
     assert 0 < precision["max_abs"] < 0.05 and 0 < precision["vocoder_max_abs"]
     cache = results["phrase_cache"]

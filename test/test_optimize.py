@@ -49,7 +49,7 @@ class EagerCalls:
 
 @pytest.fixture(scope="module")
 def compiled(engine_config, compile_cache_dir):
-    """The shipped buckets, compiled and warmed up; dynamo's graph count across warm-up."""
+    """Compile the shipped buckets and warm up; return the engine and dynamo's graph count."""
     engine = Engine.load(
         engine_config.replace(
             compile="default", buckets=list(DEFAULT_BUCKETS), compile_cache_dir=compile_cache_dir

@@ -37,6 +37,15 @@ def ros():
 
 
 def start_node(ros, test_model, **params):
+    """Start a tts_node on the test model; return it loaded and warmed up."""
+    node = make_node(ros, test_model, **params)
+    assert wait_for(lambda: node.stats.engine_state != "loading", 60.0)
+    assert wait_for(lambda: not node.speaker.warming_up, 120.0)
+    return node
+
+
+def make_node(ros, test_model, **params):
+    """Construct a tts_node on the test model (no sound card); it loads meanwhile."""
     overrides = {
         "play_audio": False,
         "ckpt_file": test_model["safetensors"],
@@ -49,14 +58,12 @@ def start_node(ros, test_model, **params):
         "allow_download": False,
         **params,
     }
-    node = ros.add(
+    return ros.add(
         TtsNode(
             context=ros.context,
             parameter_overrides=[Parameter(k, value=v) for k, v in overrides.items()],
         )
     )
-    assert wait_for(lambda: node.stats.engine_state != "loading", 60.0)
-    return node
 
 
 def statuses(collector):
@@ -238,9 +245,31 @@ def test_diagnostics_ok_then_warn_when_slow(ros, test_model):
     assert statuses(diagnostics)[-1].message.startswith("slow: mean RTF")
 
 
-def test_missing_checkpoint_gives_an_error_diagnostic_and_keeps_running(ros, test_model, tmp_path):
+def test_missing_checkpoint_speaks_in_the_fallback_voice_under_an_error_diagnostic(
+    ros, test_model, tmp_path
+):
+    """espeak-ng (installed by scripts/setup.sh) says the text; the diagnostic says why."""
     missing = str(tmp_path / "gone.safetensors")
     node = start_node(ros, test_model, ckpt_file=missing)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    ros.publisher(String, "tts/text").publish(String(data="Anyone there?"))
+    assert wait_for(lambda: node.stats.spoken == 1, 30.0), node.stats.last_error
+    assert node.stats.fallback_spoken == 1
+    # About a second of speech from espeak-ng, at the node's rate.
+    assert wait_for(lambda: sum(len(m.audio.data) for m in audio.messages) / 2 / 24000 > 0.5, 10.0)
+    assert wait_for(lambda: statuses(diagnostics), 5.0)
+    status = statuses(diagnostics)[-1]
+    assert status.level == b"\x02" and missing in status.message
+    assert "espeak-ng speaks meanwhile" in status.message
+    assert values(status)["spoken by the fallback voice"] == "1"
+
+
+def test_missing_checkpoint_without_a_fallback_voice_drops_texts_with_the_reason(
+    ros, test_model, tmp_path
+):
+    missing = str(tmp_path / "gone.safetensors")
+    node = start_node(ros, test_model, ckpt_file=missing, fallback_voice="none")
     diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
     assert wait_for(lambda: statuses(diagnostics), 5.0)
     status = statuses(diagnostics)[-1]

@@ -226,3 +226,39 @@ def test_without_sound_play_msgs_the_node_says_how_to_install_them_and_speaks(ro
         code, _ = stop(process, signal.SIGINT)
     output = process.stdout.read()
     assert code == 0 and output.count(INSTALL_HINT) == 1, output
+
+
+def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(
+    ros, test_model, tmp_path
+):
+    """CXX=false: inductor finds no working C++ compiler; the node says so and speaks."""
+    from diagnostic_msgs.msg import DiagnosticArray
+
+    process = start(
+        test_model,
+        "play_audio:=false",
+        "compile:=default",
+        "buckets:=[512]",
+        f"compile_cache_dir:={tmp_path / 'inductor'}",  # empty: nothing to read back
+        env={"CXX": "false"},
+    )
+    try:
+        diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+        audio = ros.subscribe(AudioDataStamped, "tts/audio")
+
+        def speech_status():
+            found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
+            return found[-1] if found else None
+
+        assert wait_for(
+            lambda: speech_status() and "compiling failed" in speech_status().message, 120.0
+        )
+        status = speech_status()
+        assert status.level == b"\x01" and "C++ compiler" in status.message, status.message
+        ros.publisher(String, "tts/text").publish(String(data="Still speaking."))
+        assert wait_for(lambda: len(audio) > 0, 60.0)
+    finally:
+        code, _ = stop(process, signal.SIGINT)
+    output = process.stdout.read()
+    assert code == 0, output
+    assert "Traceback" not in output, output

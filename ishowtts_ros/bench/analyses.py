@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Dict
+from typing import Dict, List
 
 from ishowtts_ros.bench import measure, texts
 from ishowtts_ros.engine.config import EngineConfig
@@ -23,38 +23,77 @@ def engine_ckpt(config: EngineConfig) -> str:
     return loading.resolve_checkpoint(spec.name, config.ckpt_file, config.allow_download)
 
 
-def profile(engine) -> Dict[str, float]:
-    """Seconds per phase of one synthesis of the reference text."""
-    from ishowtts_ros.engine.reference import preprocess_reference
+PHASES = ("normalise", "plan", "tokens", "steps", "vocoder", "copy out")
+TOP_OPERATORS = 15
 
-    voice = engine.get_voice(None)
-    started = time.perf_counter()
-    engine.plan(texts.REFERENCE)
-    text_s = time.perf_counter() - started
-    started = time.perf_counter()
-    preprocess_reference(
-        voice.spec.ref_audio,
-        engine.sample_rate,
-        engine.config.target_rms,
-        engine.config.max_ref_seconds,
-    )
-    reference_s = time.perf_counter() - started
-    engine.phase_times = {}
-    try:
-        _, total, _ = measure.measure_call(lambda: engine.synthesize(texts.REFERENCE, seed=0))
-        phases = dict(engine.phase_times)
-    finally:
-        engine.phase_times = None
-    other = total - sum(phases.values())
-    return {
-        "text_prep_s": text_s,
-        "reference_prep_s": reference_s,
-        "transformer_s": phases.get("transformer", 0.0),
-        "vocoder_s": phases.get("vocoder", 0.0),
-        "other_s": other,
-        "total_s": total,
-        "note": "reference prep runs once per voice at load; shown for scale",
+
+def profile(engine, runs: int = 10) -> Dict[str, object]:
+    """Where the short sentence's time goes, after a warm run.
+
+    Seconds per phase (the median of ``runs``; what is left is the engine's own Python
+    between phases), and torch.profiler's top operators by self CPU time (and self CUDA
+    time on a GPU) over one more run.
+    """
+    import statistics
+
+    import torch
+
+    engine.synthesize(texts.SHORT, seed=0)
+    per_run = []
+    for seed in range(runs):
+        engine.phase_times = {}
+        started = time.perf_counter()
+        try:
+            engine.synthesize(texts.SHORT, seed=seed)
+        finally:
+            phases, engine.phase_times = engine.phase_times, None
+        per_run.append({**phases, "total": time.perf_counter() - started})
+    median = {
+        name: statistics.median(r.get(name, 0.0) for r in per_run) for name in (*PHASES, "total")
     }
+    activities = [torch.profiler.ProfilerActivity.CPU]
+    if engine.device.type == "cuda":
+        activities.append(torch.profiler.ProfilerActivity.CUDA)
+    with torch.profiler.profile(activities=activities) as profiler:
+        engine.synthesize(texts.SHORT, seed=0)
+    averages = profiler.key_averages()
+    result = {
+        "text": texts.SHORT,
+        "runs": runs,
+        "phases_s": {name: median[name] for name in PHASES},
+        "other_s": median["total"] - sum(median[name] for name in PHASES),
+        "total_s": median["total"],
+        "top_self_cpu": top_operators(averages, "self_cpu_time_total"),
+    }
+    if engine.device.type == "cuda":
+        result["top_self_cuda"] = top_operators(averages, "self_device_time_total")
+    return result
+
+
+def top_operators(averages, key: str) -> List[Dict[str, object]]:
+    """Return the :data:`TOP_OPERATORS` operators with the most ``key`` time (µs in torch)."""
+    ranked = sorted(averages, key=lambda event: getattr(event, key, 0.0), reverse=True)
+    return [
+        {"name": event.key, "calls": event.count, "self_s": getattr(event, key, 0.0) / 1e6}
+        for event in ranked[:TOP_OPERATORS]
+    ]
+
+
+def first_requests(engine, repeats: int = 10) -> Dict[str, Dict[str, float]]:
+    """First audio of the first request of each kind after warm-up, against its last repeat.
+
+    Run it first after warm-up: any later synthesis would warm what it measures.
+    """
+    from ishowtts_ros.bench.run import time_engine
+
+    results = {}
+    for kind, text in texts.FIRST_REQUESTS.items():
+        times = [
+            time_engine(engine, text, seed=seed, memory=False)["first_chunk_s"]
+            for seed in range(repeats)
+        ]
+        results[kind] = {"first_s": times[0], "last_s": times[-1], "ratio": times[0] / times[-1]}
+    return results
 
 
 def flop_floor(engine, config: EngineConfig) -> Dict[str, float]:
@@ -107,20 +146,29 @@ def dense_fp16_peak(device) -> float:
     return next((peak for key, peak in DENSE_FP16_PEAKS if key in name), 0.0)
 
 
-RECOMPILE_TEXTS = tuple(("Robots walk " * 5)[:size].strip() + "." for size in range(12, 62, 5))
-"""Ten texts of different lengths, one chunk each."""
+def recompiles(engine, count: int = 10) -> Dict[str, object]:
+    """Graphs compiled, graphs held and eager fallbacks while speaking ``count`` texts.
 
-
-def recompiles(engine) -> Dict[str, int]:
-    """Graphs compiled while speaking ten text lengths after warm-up (0 expected)."""
+    The texts (:func:`texts.mixed_lengths`) run at lengths across the buckets; after
+    warm-up nothing should compile, and the graphs held stay one per compiled function.
+    """
     from torch._dynamo.utils import counters
 
+    runtime = engine.runtime
     before = counters["stats"]["unique_graphs"]
     durations = set()
-    for text in RECOMPILE_TEXTS:
-        durations.update(plan.duration for plan in engine.plan(text))
-        engine.synthesize(text, seed=0)
-    return {"lengths": len(durations), "graphs": counters["stats"]["unique_graphs"] - before}
+    for text, speed in texts.mixed_lengths(count):
+        settings = engine.settings.replace(speed=speed, seed=0)
+        durations.update(plan.duration for plan in engine.plan(text, settings=settings))
+        engine.synthesize(text, settings=settings)
+    return {
+        "texts": count,
+        "lengths": len(durations),
+        "buckets": sorted({runtime.sampler.bucket_of(d) or 0 for d in durations}),
+        "graphs": counters["stats"]["unique_graphs"] - before,
+        "graphs_held": sum(n or 0 for n in runtime.graph_counts().values()),
+        "eager_fallbacks": runtime.health.eager_fallbacks,
+    }
 
 
 def precision(engine, config: EngineConfig) -> Dict[str, float]:

@@ -64,11 +64,23 @@ def parse_args(argv=None) -> argparse.Namespace:
         action="store_true",
         help="time upstream f5-tts at the same NFE and at its defaults, interleaved",
     )
-    parser.add_argument("--profile", action="store_true", help="split time into phases")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="the short sentence's time per phase, and torch.profiler's top operators",
+    )
     parser.add_argument(
         "--recompiles",
+        type=int,
+        nargs="?",
+        const=10,
+        metavar="TEXTS",
+        help="graphs compiled (0 expected) and held after warm-up, over TEXTS (10) lengths",
+    )
+    parser.add_argument(
+        "--first-requests",
         action="store_true",
-        help="count graphs compiled after warm-up over 10 text lengths (0 expected)",
+        help="first audio of the first text of each kind after warm-up vs its 10th repeat",
     )
     parser.add_argument(
         "--phrase-cache",
@@ -84,6 +96,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--flop-floor",
         action="store_true",
         help="compare transformer time with its FLOP floor on this machine",
+    )
+    parser.add_argument(
+        "--short-runs",
+        type=int,
+        default=10,
+        help="timed syntheses of the short sentence, after a warm one (first audio: median)",
     )
     parser.add_argument(
         "--paragraph-runs",
@@ -112,11 +130,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="where to write the results",
     )
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0 or args.paragraph_runs < 1:
+    if min(args.runs, args.short_runs, args.paragraph_runs, args.recompiles or 1) < 1:
         parser.error(
-            f"--runs and --paragraph-runs must be >= 1 and --warmup >= 0, got "
-            f"{args.runs}, {args.paragraph_runs}, {args.warmup}"
+            "--runs, --short-runs, --paragraph-runs and --recompiles must be >= 1, got "
+            f"{args.runs}, {args.short_runs}, {args.paragraph_runs}, {args.recompiles}"
         )
+    if args.warmup < 0:
+        parser.error(f"--warmup must be >= 0, got {args.warmup}")
     if args.update_baseline and not args.baseline:
         parser.error("--update-baseline needs --baseline FILE")
     return args
@@ -175,10 +195,12 @@ def main(argv=None) -> int:
     )
     if engine.device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(engine.device)
+    if args.first_requests:  # before anything else warms what it measures
+        results["first_requests"] = analyses.first_requests(engine)
     results.update(timed_runs(engine, args, config))
-    results.update(short_texts(engine, args.paragraph_runs))
+    results.update(short_texts(engine, args.short_runs, args.paragraph_runs))
     if args.recompiles:
-        results["recompiles"] = analyses.recompiles(engine)
+        results["recompiles"] = analyses.recompiles(engine, args.recompiles)
     if args.precision:
         results["precision"] = analyses.precision(engine, config)
     if args.phrase_cache:
@@ -269,10 +291,17 @@ def timed_runs(engine, args, config: EngineConfig) -> Dict[str, object]:
     return results
 
 
-def short_texts(engine, count: int) -> Dict[str, object]:
-    """First audio of a short sentence, and the first chunk's share of a paragraph."""
-    short = [run.time_engine(engine, texts.SHORT, seed=i) for i in range(count)]
-    paragraph = [run.time_engine(engine, texts.PARAGRAPH, seed=i) for i in range(count)]
+def short_texts(engine, short_runs: int, paragraph_runs: int) -> Dict[str, object]:
+    """First audio of a short sentence, and the first chunk's share of a paragraph.
+
+    Timed alone (no memory sampling), after one untimed run of each.
+    """
+    for text in (texts.SHORT, texts.PARAGRAPH):
+        engine.synthesize(text, seed=0)
+    short = [run.time_engine(engine, texts.SHORT, i, memory=False) for i in range(short_runs)]
+    paragraph = [
+        run.time_engine(engine, texts.PARAGRAPH, i, memory=False) for i in range(paragraph_runs)
+    ]
     return {
         "short_sentence": run.summarise(short),
         "paragraph": run.summarise(paragraph),

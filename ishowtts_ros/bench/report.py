@@ -24,13 +24,14 @@ def print_table(results: Dict[str, object]) -> None:
         f"{'':20} {'time med s':>10} {'RTF mean':>9} {'RTF med':>8} {'RTF min':>8} "
         f"{'RTF max':>8} {'CV %':>6} {'audio s':>8} {'1st chunk':>9} {'+RSS MB':>8}"
     )
+    nan = {"median": float("nan"), "max": float("nan")}
     for name, row in rows:
-        first = row.get("first_chunk_s", {}).get("median", float("nan"))
+        first = row.get("first_chunk_s", nan)["median"]
         print(
             f"{name:20} {row['synthesis_s']['median']:10.3f} {row['rtf']['mean']:9.3f} "
             f"{row['rtf']['median']:8.3f} {row['rtf']['min']:8.3f} {row['rtf']['max']:8.3f} "
             f"{row['rtf']['cv_percent']:6.1f} {row['audio_s']['median']:8.2f} {first:9.3f} "
-            f"{row['extra_rss_mb']['max']:8.1f}"
+            f"{row.get('extra_rss_mb', nan)['max']:8.1f}"
         )
     for key in (
         "speedup_vs_upstream_defaults",
@@ -42,6 +43,7 @@ def print_table(results: Dict[str, object]) -> None:
         "peak_cuda_mb",
         "load_s",
         "warmup_s",
+        "compile_s",
     ):
         if key in results:
             print(f"{key:30} {results[key]:.3f}")
@@ -57,13 +59,25 @@ def print_table(results: Dict[str, object]) -> None:
     vs_peak = results.get("flop_floor", {}).get("ratio_vs_card_peak")
     if vs_peak is not None:
         print(f"{'flop_floor_ratio_vs_card_peak':30} {vs_peak:.3f}")
+    if "first_requests" in results:
+        print(f"\n{'first request':22} {'first s':>8} {'10th s':>8} {'ratio':>6}")
+        for kind, row in results["first_requests"].items():
+            print(f"{kind:22} {row['first_s']:8.3f} {row['last_s']:8.3f} {row['ratio']:6.2f}")
     if "profile" in results:
-        print(
-            "profile: "
-            + ", ".join(
-                f"{k} {v:.3f}" for k, v in results["profile"].items() if isinstance(v, float)
-            )
-        )
+        print_profile(results["profile"])
+
+
+def print_profile(profile: Dict[str, object]) -> None:
+    print(f"\nprofile of {profile['text']!r} (median of {profile['runs']} runs):")
+    for name, seconds in profile["phases_s"].items():
+        print(f"  {name:10} {seconds * 1000:9.2f} ms")
+    print(f"  {'other':10} {profile['other_s'] * 1000:9.2f} ms")
+    print(f"  {'total':10} {profile['total_s'] * 1000:9.2f} ms")
+    for key in ("top_self_cpu", "top_self_cuda"):
+        if key in profile:
+            print(f"top operators by {key[4:].replace('_', ' ')} time (one run):")
+            for row in profile[key]:
+                print(f"  {row['self_s'] * 1000:9.2f} ms {row['calls']:6d}x  {row['name']}")
 
 
 def check_baseline(args, results: Dict[str, object]) -> int:

@@ -11,8 +11,11 @@ from typing import Dict, List
 from ishowtts_ros.bench import measure
 
 
-def time_engine(engine, text: str, seed: int) -> Dict[str, float]:
-    """One streamed synthesis: total and first-chunk time, audio length, memory growth."""
+def time_engine(engine, text: str, seed: int, memory: bool = True) -> Dict[str, float]:
+    """One streamed synthesis: total and first-chunk time, audio length, memory growth.
+
+    ``memory`` False times it alone, without the thread that samples memory meanwhile.
+    """
     first = []
     started = time.perf_counter()
 
@@ -24,15 +27,21 @@ def time_engine(engine, text: str, seed: int) -> Dict[str, float]:
             total += len(chunk.samples)
         return total
 
-    samples, elapsed, extra_mb = measure.measure_call(run)
+    if memory:
+        samples, elapsed, extra_mb = measure.measure_call(run)
+    else:
+        samples = run()
+        elapsed = time.perf_counter() - started
     audio_s = samples / engine.sample_rate
-    return {
+    timing = {
         "synthesis_s": elapsed,
         "first_chunk_s": first[0],
         "audio_s": audio_s,
         "rtf": elapsed / audio_s,
-        "extra_rss_mb": extra_mb,
     }
+    if memory:
+        timing["extra_rss_mb"] = extra_mb
+    return timing
 
 
 def time_upstream(

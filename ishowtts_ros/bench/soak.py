@@ -27,6 +27,7 @@ from dataclasses import asdict
 from typing import List
 
 from ishowtts_ros.bench.soak_client import SoakClient
+from ishowtts_ros.bench.texts import WORDS
 from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, plot, summarise
 
 IDLE_S = 0.2
@@ -42,10 +43,6 @@ FLIPS = [
 ]
 PERIOD = FLIP_EVERY * len(FLIPS)  # texts after which the same parameters are in effect again
 YOUNG = "young"  # namespace of the second node, started to say the late texts young
-WORDS = (
-    "the robot will now move to the kitchen and pick up a cup for you please wait here "
-    "battery charging door open obstacle ahead turning left right stop excuse me"
-).split()
 HOSTILE = [
     "",
     "   \n\t ",

@@ -79,7 +79,7 @@ class TtsNode(Node):
             self.queue,
             self.stats,
             sinks,
-            on_speaking=lambda speaking: self.speaking_pub.publish(Bool(data=speaking)),
+            on_speaking=self._publish_speaking,
             volume=lambda: self.settings.volume,
             synthesis=lambda: self.synthesis,
             fallback=self._make_fallback() if sinks else None,
@@ -129,6 +129,14 @@ class TtsNode(Node):
                 self.audio_output = PacedOutput(topics.publish, lead)
                 sinks.append(self.audio_output)
         return sinks
+
+    def _publish_speaking(self, speaking: bool) -> None:
+        try:
+            self.speaking_pub.publish(Bool(data=speaking))
+        except Exception:
+            if self.context.ok():
+                raise
+            # Shut down by a signal before the speaker stopped: nobody can hear it any more.
 
     def _make_fallback(self):
         """Make the voice of texts while no engine can speak, or None (texts wait)."""
