@@ -32,6 +32,7 @@ setup(
             "ishowtts-make-test-model = ishowtts_ros.cli.make_test_model:main",
             "ishowtts-bench = ishowtts_ros.bench.cli:main",
             "ishowtts-soak = ishowtts_ros.bench.soak:main",
+            "ishowtts-boot = ishowtts_ros.bench.boot:main",
             "tts_node = ishowtts_ros.nodes.tts_node:main",
             "jetson_performance_node = ishowtts_ros.nodes.jetson_performance_node:main",
             "ishowtts-install-service = ishowtts_ros.cli.install_service:main",

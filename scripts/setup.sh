@@ -25,6 +25,7 @@ log() { printf '[setup] %s\n' "$*"; }
 
 PLAN=0
 if [ "${1:-}" = "--plan" ]; then PLAN=1; shift; fi
+DEBIAN_PACKAGES=(libportaudio2 espeak-ng)
 
 . scripts/find_python.sh
 
@@ -81,7 +82,19 @@ if [ $PLAN = 1 ]; then
   fi
   log "plan: ROS 2 from $ros_source"
   log "plan: pip install -r ${requirement_files[*]} (the torch pins apply to x86_64 only)"
-  log "plan: apt-get install libportaudio2 when missing (local playback)"
+  log "plan: apt-get install ${DEBIAN_PACKAGES[*]} when missing (local playback, the fallback voice)"
+  if [ -n "$JETSON" ]; then
+    triton=$("$PYTHON" -c 'import triton; print(triton.__version__)' 2>/dev/null || true)
+    if [ -n "$triton" ]; then
+      log "plan: torch.compile: Triton $triton beside JetPack's torch: compile auto compiles on the GPU"
+    else
+      log "plan: torch.compile: no Triton beside JetPack's torch: the node speaks uncompiled (slower);" \
+        "install the Triton wheel built for your JetPack's torch, or set compile: none"
+    fi
+  else
+    log "plan: torch.compile: the pinned torch brings Triton for CUDA; on a CPU compile auto is none"
+  fi
+  log "plan: ishowtts-doctor then checks that torch.compile works here"
   log "plan: colcon build into install/"
   [ -z "${ROS_DISTRO:-}" ] && log "plan: build the test-only audio_common_msgs and sound_play_msgs"
   [ -n "$JETSON" ] && log "plan: check torch.cuda.is_available(); without CUDA, say what to install and exit 1"
@@ -89,13 +102,19 @@ if [ $PLAN = 1 ]; then
 fi
 log "Python $VERSION ($PYTHON)${JETSON:+ on $JETSON}"
 
-# Debian packages: PortAudio for local playback (sounddevice).
-if ! dpkg -s libportaudio2 >/dev/null 2>&1; then
+# Debian packages: PortAudio for local playback (sounddevice), espeak-ng for the voice that
+# speaks while the model loads or when it failed to load.
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "apt-get install libportaudio2"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libportaudio2 >/dev/null
+    log "apt-get install ${missing[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    log "WARNING: please install libportaudio2 (sudo apt-get install libportaudio2); local playback needs it"
+    log "WARNING: please install ${missing[*]} (sudo apt-get install ${missing[*]}):" \
+      "local playback needs libportaudio2, the fallback voice espeak-ng"
   fi
 fi
 

@@ -14,6 +14,23 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 TEST_DEVICE = os.environ.get("ISHOWTTS_TEST_DEVICE", "cpu")
 
 
+def pytest_sessionstart(session):
+    """Work around a torch bug before any test compiles in a thread of a node.
+
+    With a CUDA build of torch on a machine without a GPU (this CI), the first compile
+    installs a no-op CUDA device guard in the thread that compiles; once that thread has
+    ended (a node's speaker, at close), the next compile in any thread segfaults
+    (torch 2.11). Installing it from the main thread, which lives as long as the run,
+    avoids it. A tts_node is not affected: its compiling thread lives as long as it does.
+    """
+    if importlib.util.find_spec("torch") is None:
+        return
+    import torch
+
+    if not torch.cuda.is_available() and hasattr(torch._C, "_ensureCUDADeviceGuardSet"):
+        torch._C._ensureCUDADeviceGuardSet()
+
+
 def pytest_ignore_collect(collection_path, config):
     """Without torch (the quick pass on other Pythons), collect only the torch-free tier."""
     if collection_path.suffix != ".py" or importlib.util.find_spec("torch") is not None:

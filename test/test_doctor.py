@@ -40,11 +40,19 @@ def by_name(result):
 
 
 def test_doctor_on_this_machine_with_the_test_model(tmp_path, test_model):
-    result = doctor("--params-file", params_file(tmp_path, test_model), "--json")
+    params = params_file(tmp_path, test_model, compile="default")
+    result = doctor("--params-file", params, "--json")
     checks = by_name(result)
     assert result.returncode == 0, result.stdout
     for name in ("python", "torch", "f5-tts", "checkpoint", "vocoder", "vocab", "voice test"):
         assert checks[name]["status"] == "OK", checks[name]
+    assert checks["compile"] == {
+        "name": "compile",
+        "status": "OK",
+        "detail": "torch.compile (default) works on cpu",
+        "fix": "",
+    }
+    assert checks["fallback voice"]["status"] == "OK"  # scripts/setup.sh installs espeak-ng
     assert checks["cuda"]["status"] == "WARN"  # no GPU here: a warning, not a failure
     assert checks["jetson"]["detail"] == "not a Jetson: nothing to check"
     text = doctor("--params-file", params_file(tmp_path, test_model)).stdout
@@ -68,6 +76,13 @@ def test_a_missing_checkpoint_and_an_unreadable_clip_fail_with_their_fix(tmp_pat
     )
     assert "set ckpt_file" in checks["checkpoint"]["fix"]
     assert checks["voice bob"]["status"] == "FAIL" and "3-10 s" in checks["voice bob"]["fix"]
+
+
+def test_a_compiler_that_fails_is_a_warning_with_its_fix(tmp_path, test_model):
+    params = params_file(tmp_path, test_model, compile="default")
+    check = by_name(doctor("--params-file", params, "--json", env={"CXX": "false"}))["compile"]
+    assert check["status"] == "WARN" and "C++ compiler" in check["detail"], check
+    assert "speech runs uncompiled" in check["detail"] and "compile: none" in check["fix"]
 
 
 def test_no_such_sound_device_is_a_warning_with_its_fix(tmp_path, test_model):
@@ -123,6 +138,18 @@ def test_setup_plan_on_a_jetpack_6_tree_keeps_jetpacks_torch_and_uses_apt_ros(tm
     assert "Python 3.10" in out and "--system-site-packages" in out
     assert "never installed or upgraded" in out and "the sourced ROS 2 humble" in out
     assert "requirements-ros.txt" not in out and "check torch.cuda.is_available()" in out
+    assert "torch.compile: Triton " in out and "espeak-ng" in out
+
+
+def test_setup_plan_on_a_jetson_without_triton_says_speech_runs_uncompiled(tmp_path):
+    tree = make_tree(tmp_path / "root", "orin")
+    python = tmp_path / "python3"  # this Python without its site-packages: no Triton
+    python.write_text(f'#!/bin/sh\nexec {sys.executable} -S "$@"\n')
+    python.chmod(0o755)
+    result = plan({"ISHOWTTS_SYSTEM_ROOT": tree["root"], "ROS_DISTRO": "humble"}, str(python))
+    assert result.returncode == 0, result.stderr
+    assert "no Triton beside JetPack's torch: the node speaks uncompiled" in result.stdout
+    assert "compile: none" in result.stdout
 
 
 def test_setup_plan_on_a_jetson_without_ros_sourced_says_to_source_it(tmp_path):

@@ -64,3 +64,10 @@ def test_package_xml_declares_the_runtime_dependencies():
     depends = {e.text for e in root.findall("exec_depend")}
     assert {"rclpy", "std_msgs", "std_srvs", "diagnostic_msgs", "audio_common_msgs"} <= depends
     assert root.find("export/build_type").text == "ament_python"
+
+
+def test_rosdep_is_not_asked_for_a_torch_that_would_replace_jetpacks():
+    """Rosdep's python3-torch is Ubuntu's CPU build: on a Jetson it would shadow CUDA."""
+    root = ET.parse(os.path.join(ROOT, "package.xml")).getroot()
+    keys = {e.text for tag in ("depend", "exec_depend", "build_depend") for e in root.findall(tag)}
+    assert not {key for key in keys if "torch" in key}, keys

@@ -44,6 +44,7 @@ class Speaker:
         self.speaking: List[bool] = []
         self.counts: dict = {}
         self.node_first_audio = "n/a"  # the node's own figure for the text it spoke last
+        self.status = ("", {})  # the speech diagnostic's last message and key/values
         node.create_subscription(
             AudioDataStamped,
             f"{prefix}tts/audio",
@@ -65,6 +66,7 @@ class Speaker:
         for status in msg.status:
             if status.name == STATUS_NAME:
                 values = {kv.key: kv.value for kv in status.values}
+                self.status = (status.message, values)
                 self.counts = {
                     k: int(values[k]) for k in ("spoken", "dropped", "failed", "ignored")
                 }

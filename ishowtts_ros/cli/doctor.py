@@ -58,8 +58,10 @@ def run_checks(engine: EngineConfig, speech: SpeechSettings, board: JetsonSettin
         *checks.packages(),
         *checks.model_files(engine),
         *checks.compile_cache(engine),
+        *checks.compile_works(engine, stats.is_jetson),
         *checks.ros(),
         *checks.sound(speech),
+        *checks.fallback_voice(speech),
         *jetson(board, stats),
         *checks.resources(stats.memory, os.getcwd()),
     ]

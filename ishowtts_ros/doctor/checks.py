@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import os
 import shutil
 import sys
@@ -155,6 +156,59 @@ def compile_cache(config) -> List[Check]:
     if writable:
         return [Check("compile cache", OK, folder)]
     return [Check("compile cache", FAIL, f"{folder} is not writable", "set compile_cache_dir")]
+
+
+def compile_works(config, on_jetson: bool) -> List[Check]:
+    """Compile a tiny function as the engine would (mode, device), in a fresh cache.
+
+    A fresh cache, so that the compiler really runs: a cached graph would hide a missing
+    C++ compiler or Triton.
+    """
+    try:
+        import torch
+
+        from ishowtts_ros.engine.compiled import describe, resolve_compile_modes
+        from ishowtts_ros.engine.device import resolve_device
+
+        device = resolve_device(config.device)
+    except Exception as exc:  # no torch, or no CUDA where asked: the torch checks say why
+        return [Check("compile", WARN, f"not checked: {exc}")]
+    mode, _ = resolve_compile_modes(config.compile, device)
+    if mode is None:
+        return [Check("compile", OK, f"compile {config.compile}: uncompiled on {device.type}")]
+    if device.type == "cuda" and importlib.util.find_spec("triton") is None:
+        problem = "no Triton for this torch"
+    else:
+        try:
+            from torch._inductor.utils import fresh_cache
+
+            with fresh_cache():
+                compiled = torch.compile(lambda x: torch.nn.functional.gelu(x) * 2, mode=mode)
+                compiled(torch.randn(64, device=device))
+            return [Check("compile", OK, f"torch.compile ({mode}) works on {device.type}")]
+        except Exception as exc:  # no C++ compiler, no Triton, an inductor error
+            problem = describe(exc)
+    if device.type != "cuda":
+        fix = "install a C++ compiler (sudo apt install g++), or set compile: none"
+    elif on_jetson:
+        fix = "install the Triton wheel built for your JetPack's torch, or set compile: none"
+    else:
+        fix = "pip install the triton release that matches your torch, or set compile: none"
+    detail = f"torch.compile ({mode}) fails on {device.type}: {problem}; speech runs uncompiled"
+    return [Check("compile", WARN, detail, fix)]
+
+
+def fallback_voice(settings) -> List[Check]:
+    """Check the voice that speaks while the model loads, or when it failed to load."""
+    from ishowtts_ros.speech.fallback_voice import ESPEAK
+
+    if settings.fallback_voice == "none":
+        return [Check("fallback voice", OK, "none: silent while the model loads")]
+    found = shutil.which(ESPEAK)
+    if found:
+        return [Check("fallback voice", OK, found)]
+    detail = f"{ESPEAK} not installed: silent while the model loads or when it fails"
+    return [Check("fallback voice", WARN, detail, f"sudo apt install {ESPEAK}")]
 
 
 def ros() -> List[Check]:
