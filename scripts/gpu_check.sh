@@ -7,9 +7,11 @@
 #   here (with network):  bash scripts/gpu_check.sh --download   # wheels into .whl/
 #   on the CUDA machine:  bash scripts/gpu_check.sh [OUT_DIR] [STAGE...]
 #
-# Stages, in the order given (default: parity bench-none bench-default): parity (the
+# Stages, in the order given (default: parity bench-none bench-auto): parity (the
 # upstream parity tests on CUDA), bench-none (eager, against upstream, every analysis),
-# bench-<compile mode> (compiled). Each stage has its own time limit (PARITY_S,
+# bench-auto (what tts_node runs: compile auto, the shipped buckets, warmed up on the
+# thread that synthesises; first request per bucket and per kind, profile), bench-<compile
+# mode> (compiled, one bucket). Each stage has its own time limit (PARITY_S,
 # BENCH_NONE_S, BENCH_COMPILED_S), and a stage that fails or runs out of time does not stop
 # the next. Every log lands in OUT_DIR.
 # The CUDA machine needs a stock PyTorch with CUDA and the carried .whl/ folder.
@@ -28,7 +30,7 @@ if [ "${1:-}" = "--download" ]; then
 fi
 OUT=${1:-${OUT:-gpu-results}}
 shift || true
-STAGES=${*:-"parity bench-none bench-default"}
+STAGES=${*:-"parity bench-none bench-auto"}
 mkdir -p "$OUT"
 python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl \
   || { echo "gpu_check: wheel install failed" >&2; exit 2; }
@@ -65,6 +67,9 @@ for name in $STAGES; do
       bench bench-none "${BENCH_NONE_S:-100}" --compile none --runs 5 --warmup 1 \
         --paragraph-runs 2 --compare-upstream --precision --recompiles --profile --flop-floor \
         --phrase-cache ;;
+    bench-auto)  # the node's own path: compile auto, the shipped buckets
+      bench bench-auto "${BENCH_AUTO_S:-420}" --compile auto --runs 5 --warmup 1 \
+        --first-requests --bucket-requests --recompiles 20 --profile --compare-upstream ;;
     bench-*)  # compiled: one bucket that holds every benchmark text (ref + chunk <= 2560)
       bench "$name" "${BENCH_COMPILED_S:-110}" --compile "${name#bench-}" --buckets 2560 \
         --runs 3 --warmup 1 --paragraph-runs 2 --recompiles --profile --flop-floor ;;

@@ -14,6 +14,7 @@ from ishowtts_ros.audio.wav import read_wav
 from ishowtts_ros.bench.analyses import PHASES
 from ishowtts_ros.bench.flops import dit_forward_flops
 from ishowtts_ros.bench.texts import FIRST_REQUESTS
+from ishowtts_ros.engine.config import DEFAULT_BUCKETS
 from ishowtts_ros.bench.measure import summary
 
 BENCH = os.path.join(os.path.dirname(sys.executable), "ishowtts-bench")
@@ -41,6 +42,7 @@ def full_run(test_model, tmp_path_factory):
         "--flop-floor",
         "--recompiles",
         "--first-requests",
+        "--bucket-requests",
         "--precision",
         "--phrase-cache",
         "--dtype",
@@ -80,10 +82,13 @@ def test_results_hold_every_measure(full_run):
     profile = results["profile"]
     assert list(profile["phases_s"]) == list(PHASES) and min(profile["phases_s"].values()) > 0
     assert sum(profile["phases_s"].values()) <= profile["total_s"]
-    assert any(row["name"] == "aten::linear" for row in profile["top_self_cpu"])
+    top = profile["top_self_cpu"]
+    assert len(top) == 15 and all(row["name"].startswith("aten::") for row in top[:3])
+    assert [row["self_s"] for row in top] == sorted((row["self_s"] for row in top), reverse=True)
     assert "top operators by self cpu time" in stdout
     assert results["short_sentence"]["synthesis_s"]["n"] == 2
     assert results["recompiles"]["texts"] == 10 and results["recompiles"]["lengths"] >= 8
+    assert list(results["bucket_requests"]) == [str(b) for b in DEFAULT_BUCKETS]
     first = results["first_requests"]
     assert list(first) == list(FIRST_REQUESTS)
     for row in first.values():

@@ -146,6 +146,38 @@ def dense_fp16_peak(device) -> float:
     return next((peak for key, peak in DENSE_FP16_PEAKS if key in name), 0.0)
 
 
+def bucket_requests(engine) -> Dict[str, Dict[str, float]]:
+    """Seconds of one chunk's synthesis (steps and vocoder) at each bucket, twice.
+
+    The first request of a bucket should be as fast as the second: graphs compiled and
+    CUDA graphs recorded at warm-up, not on a text. Uncompiled, the same lengths.
+    """
+    import dataclasses
+
+    import torch
+
+    io = engine.runtime.io
+    voice = engine.get_voice(None)
+    plan = engine.plan(texts.SHORT)[0]
+    results = {}
+    for bucket in engine.runtime.sampler.buckets or engine.config.buckets:
+        sized = dataclasses.replace(plan, duration=bucket - 1)  # the longest in the bucket
+        times = []
+        for seed in range(2):
+            noise = torch.Generator(engine.device).manual_seed(seed)
+            started = time.perf_counter()
+            with io.stream_context():
+                mel = engine.sample_mel(voice, sized, engine.settings, noise)
+                io.to_numpy(engine.runtime.decoder(mel))
+            times.append(time.perf_counter() - started)
+        results[str(bucket)] = {
+            "first_s": times[0],
+            "second_s": times[1],
+            "ratio": times[0] / times[1],
+        }
+    return results
+
+
 def recompiles(engine, count: int = 10) -> Dict[str, object]:
     """Graphs compiled, graphs held and eager fallbacks while speaking ``count`` texts.
 

@@ -78,6 +78,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="graphs compiled (0 expected) and held after warm-up, over TEXTS (10) lengths",
     )
     parser.add_argument(
+        "--bucket-requests",
+        action="store_true",
+        help="one chunk at each bucket's longest length, twice: the first as fast as the second",
+    )
+    parser.add_argument(
         "--first-requests",
         action="store_true",
         help="first audio of the first text of each kind after warm-up vs its 10th repeat",
@@ -197,6 +202,8 @@ def main(argv=None) -> int:
         torch.cuda.reset_peak_memory_stats(engine.device)
     if args.first_requests:  # before anything else warms what it measures
         results["first_requests"] = analyses.first_requests(engine)
+    if args.bucket_requests:
+        results["bucket_requests"] = analyses.bucket_requests(engine)
     results.update(timed_runs(engine, args, config))
     results.update(short_texts(engine, args.short_runs, args.paragraph_runs))
     if args.recompiles:

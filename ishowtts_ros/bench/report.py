@@ -63,6 +63,10 @@ def print_table(results: Dict[str, object]) -> None:
         print(f"\n{'first request':22} {'first s':>8} {'10th s':>8} {'ratio':>6}")
         for kind, row in results["first_requests"].items():
             print(f"{kind:22} {row['first_s']:8.3f} {row['last_s']:8.3f} {row['ratio']:6.2f}")
+    if "bucket_requests" in results:
+        print(f"\n{'bucket':>6} {'first s':>8} {'second s':>9} {'ratio':>6}")
+        for bucket, row in results["bucket_requests"].items():
+            print(f"{bucket:>6} {row['first_s']:8.3f} {row['second_s']:9.3f} {row['ratio']:6.2f}")
     if "profile" in results:
         print_profile(results["profile"])
 
