@@ -6,6 +6,7 @@
 import threading
 
 import numpy as np
+import torch
 import pytest
 
 from ishowtts_ros.engine import SynthesisCancelled, TextError, VoiceError
@@ -107,3 +108,36 @@ def test_speed_shortens_speech(engine):
     fast = engine.synthesize(PARAGRAPH, settings=with_(engine, speed=2.0), seed=1).seconds
     assert fast < 0.7 * normal
     assert engine.settings.speed == 1.0  # a call's settings stay with the call
+
+
+def test_warm_up_prepares_what_first_texts_touch_in_both_languages_and_every_voice(
+    engine_config, test_model, tmp_path
+):
+    """Grammars load on first use: without the warm-up, the first text with a digit waits."""
+    from ishowtts_ros.audio.wav import read_wav, write_wav
+    from ishowtts_ros.engine import Engine
+    from ishowtts_ros.engine.random_model import TEST_VOICE_TEXT
+
+    samples, rate = read_wav(test_model["voice"])
+    write_wav(str(tmp_path / "short.wav"), samples[: len(samples) * 3 // 4], rate)
+    voices = tmp_path / "voices.yaml"
+    voices.write_text(
+        "voices:\n"
+        f"  - {{id: first, ref_audio: {test_model['voice']}, ref_text: {TEST_VOICE_TEXT}}}\n"
+        "  - {id: second, ref_audio: short.wav, ref_text: This is a small test voice.}\n"
+    )
+    engine = Engine.load(engine_config.replace(voices_file=str(voices)))
+    references = []  # the reference mels the model was conditioned on
+    hook = engine.cfm.transformer.register_forward_pre_hook(
+        lambda module, args, kwargs: references.append(kwargs["cond"]), with_kwargs=True
+    )
+    assert engine.normalizer.languages_loaded == ()
+    try:
+        engine.warm_up()
+    finally:
+        hook.remove()
+    assert engine.normalizer.languages_loaded == ("en", "zh")
+    assert len(engine.voices) == 2
+    for voice in engine.voices.values():  # one synthesis per voice, on its own reference
+        frames = voice.mel.shape[1]
+        assert any(torch.equal(cond[0, :frames], voice.mel[0]) for cond in references), voice

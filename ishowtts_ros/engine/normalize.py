@@ -121,6 +121,12 @@ class TextNormalizer:
         self._normalizers: dict = {}
         self._lock = threading.Lock()
 
+    @property
+    def languages_loaded(self) -> Tuple[str, ...]:
+        """Languages whose wetext grammars are loaded (each loads on first use)."""
+        with self._lock:
+            return tuple(sorted(self._normalizers))
+
     def __call__(self, text: str, language: str = "auto") -> str:
         """Return ``text`` with numbers, units and symbols written out as words."""
         if language not in LANGUAGES:

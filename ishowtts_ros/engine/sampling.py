@@ -62,7 +62,7 @@ class FlowSampler:
     Eager: upstream's own ``forward`` at the real length, exactly as ``CFM.sample`` calls
     it. Compiled: the padded, masked step of :mod:`dit_step` on sequences padded to the
     next of ``buckets``; each bucket's two passes (guided, conditional) are compiled
-    functions of their own, compiled and warmed by :meth:`compile_bucket`. A length whose
+    functions of their own, compiled and warmed by :meth:`compile_pass`. A length whose
     bucket is not compiled (yet), or that no bucket holds, runs eager; so does a bucket
     whose compiled pass failed (counted in ``health``). A backbone the padded step does
     not cover runs eager.
