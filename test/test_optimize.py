@@ -258,3 +258,22 @@ def test_nfe_6_uses_the_epss_schedule(engine):
     assert torch.allclose(timesteps(6, 0.0, "cpu", torch.float32), expected)
     six = engine.synthesize(TEXT, settings=engine.settings.replace(nfe_step=6), seed=3)
     assert not np.allclose(six.samples, engine.synthesize(TEXT, seed=3).samples)
+
+
+def test_without_warm_up_a_bucket_compiles_when_a_text_first_needs_it(
+    engine_config, compile_cache_dir
+):
+    engine = Engine.load(
+        engine_config.replace(
+            compile="default", buckets=[512], warmup=False, compile_cache_dir=compile_cache_dir
+        )
+    )
+    assert [step.name for step in engine.warmup_steps() if step.compiles] == []
+    assert engine.runtime.compile_progress() == (0, 1)
+    eager = EagerCalls(engine.cfm.transformer)
+    try:
+        engine.synthesize(TEXT, seed=0)
+    finally:
+        eager.close()
+    assert engine.runtime.compile_progress() == (1, 1) and engine.runtime.decoder.compiled
+    assert eager.count == 0  # the text itself ran compiled

@@ -91,6 +91,26 @@ def test_diagnostic_engine_failure_is_an_error():
     assert report.level == ERROR and "/x" in report.message
 
 
+def test_diagnostic_warm_up_compile_problems_and_the_fallback_voice():
+    stats = SpeechStats()
+    report = speech_status(stats, 0, 32, 0.5, {}, [], {}, fallback="espeak-ng")
+    assert (report.level, report.message) == (OK, "loading; espeak-ng speaks meanwhile")
+    stats.engine_state = "ready"
+    warming = "warming up: 2 of 6 buckets compiled"
+    report = speech_status(stats, 0, 32, 0.5, {}, ["test"], {}, warm_up=warming)
+    assert (report.level, report.message) == (OK, warming)  # speaking meanwhile: not a fault
+    problem = "compiling failed, speaking uncompiled: InductorError: no C++ compiler"
+    report = speech_status(stats, 0, 32, 0.5, {}, ["test"], {}, compile_problem=problem)
+    assert (report.level, report.message) == (WARN, problem)
+    stats.engine_state, stats.engine_error = "failed", "checkpoint file not found: /x"
+    report = speech_status(stats, 0, 32, 0.5, {}, [], {}, fallback="espeak-ng")
+    assert report.level == ERROR
+    assert (
+        report.message
+        == "engine failed to load: checkpoint file not found: /x; espeak-ng speaks meanwhile"
+    )
+
+
 def test_diagnostic_names_unusable_voices_and_errors_without_a_usable_one():
     stats = SpeechStats(engine_state="ready")
     report = status(stats, unusable={"bob": "reference audio not found: /b.wav"})
