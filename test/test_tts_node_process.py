@@ -55,6 +55,16 @@ def start(test_model, *params, env=None):
 EXIT_WITHIN_S = 8.0
 
 
+def last_speech_status(diagnostics):
+    """Return a function giving the last speech status received (None before the first)."""
+
+    def speech_status():
+        found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
+        return found[-1] if found else None
+
+    return speech_status
+
+
 def stop(process, sig):
     started = time.monotonic()
     process.send_signal(sig)
@@ -109,10 +119,7 @@ def test_a_sound_device_that_fails_then_works_again_clears_the_warning(ros, test
     try:
         diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
         publisher = ros.publisher(String, "tts/text")
-
-        def speech_status():
-            found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
-            return found[-1] if found else None
+        speech_status = last_speech_status(diagnostics)
 
         assert wait_for(lambda: speech_status() and speech_status().message == "ready", 60.0)
         publisher.publish(String(data="Nobody hears this."))
@@ -245,10 +252,7 @@ def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(
     try:
         diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
         audio = ros.subscribe(AudioDataStamped, "tts/audio")
-
-        def speech_status():
-            found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
-            return found[-1] if found else None
+        speech_status = last_speech_status(diagnostics)
 
         assert wait_for(
             lambda: speech_status() and "compiling failed" in speech_status().message, 120.0
