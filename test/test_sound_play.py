@@ -235,7 +235,8 @@ def test_repeat_until_stopped_then_stop_all(ros, test_model, sounds):
     assert wait_for(lambda: speaking.messages[-1].data, 30.0)
     client.publish(SoundRequest.ALL, SoundRequest.PLAY_STOP)
     assert wait_for(lambda: not speaking.messages[-1].data, 5.0)
-    assert node.stats.dropped == 2 and len(node.queue) == 0  # the second one never spoke
+    # Neither was heard to its end: both dropped (the first while heard), nothing spoken.
+    assert (node.stats.dropped, node.stats.spoken, len(node.queue)) == (3, 0, 0)
 
 
 def test_files_play_only_from_sound_dirs(ros, test_model, sounds):

@@ -170,7 +170,7 @@ def test_interrupt_stops_the_current_text(ros, test_model):
     assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
     publisher.publish(String(data="Stop, new orders."))
     assert wait_for(lambda: node.stats.spoken == 1, 60.0)
-    assert node.stats.dropped == 1 and node.stats.last_error == "stopped while speaking"
+    assert node.stats.dropped == 1 and node.stats.last_error == "interrupted by a newer text"
 
 
 def test_queue_policy_speaks_everything_in_order(ros, test_model):
@@ -291,14 +291,16 @@ def test_unusable_audio_device_warns_and_publishing_continues(ros, test_model):
 
 
 def test_chinese_edge_texts_are_all_spoken(ros, test_model):
+    """Spoken means heard: the 2000-character paragraph (4 minutes) is the engine tests'."""
     from test_parity import EDGE_TEXTS
 
+    texts = [text for name, text in EDGE_TEXTS.items() if name != "paragraph_2000_chars"]
     node = start_node(ros, test_model)
     publisher = ros.publisher(String, "tts/text")
-    for text in EDGE_TEXTS.values():
+    for text in texts:
         publisher.publish(String(data=text))
-    assert wait_for(lambda: node.stats.spoken + node.stats.failed == len(EDGE_TEXTS), 240.0)
-    assert node.stats.spoken == len(EDGE_TEXTS), node.stats.last_error
+    assert wait_for(lambda: node.stats.spoken + node.stats.failed == len(texts), 120.0)
+    assert node.stats.spoken == len(texts), node.stats.last_error
 
 
 DEPTH_1_LATCHED = QoSProfile(
@@ -334,14 +336,16 @@ def test_stop_cuts_published_audio_that_is_not_out_yet(ros, test_model):
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
     audio = ros.subscribe(AudioDataStamped, "tts/audio")
     ros.publisher(String, "tts/text").publish(String(data=LONG))
-    assert wait_for(lambda: len(audio) >= 1, 60.0)
-    assert wait_for(lambda: node.stats.spoken == 1, 60.0)  # synthesised, still being published
+    assert wait_for(lambda: len(audio) >= 1, 60.0)  # the rest synthesised ahead, not out yet
     assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
     assert wait_for(lambda: not speaking.messages[-1].data, 2.0)
     out = len(audio)
     planned = len(node.engine.plan(LONG))
     assert wait_for(lambda: len(audio) > out, 1.0) is False
     assert out < planned
+    # Not heard to its end: dropped, not spoken.
+    assert (node.stats.spoken, node.stats.dropped) == (0, 1)
+    assert node.stats.last_error == "stopped while speaking"
 
 
 def write_voices(tmp_path, test_model, **clips):

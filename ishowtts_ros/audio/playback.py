@@ -3,26 +3,26 @@
 
 """Local playback through sounddevice (PortAudio), from a thread of its own.
 
-``write`` queues audio and returns at once, so that synthesis of the next chunk overlaps
-playback of this one; ``stop`` silences the device within one block (20 ms). A device
-that fails (unplugged, busy) is opened again for the next chunk; ``error`` says what
-failed until a chunk plays again.
+``write`` queues audio and returns at once (:mod:`.output_queue`), so that synthesis
+runs ahead of playback; ``stop`` silences the device within one block (20 ms). On a
+device that does not take the model's rate, each utterance is resampled by one soxr
+stream that carries its state from chunk to chunk (resampling chunks one by one would
+put a discontinuity, a click, at every chunk boundary). A device that fails (unplugged,
+busy) is opened again for the next chunk; ``error`` says what failed until a chunk
+plays again.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
-from math import gcd
-from typing import Optional
+from typing import Callable, Union
 
 import numpy as np
 
+from ishowtts_ros.audio.output_queue import Entry, OutputQueue
+
 LOG = logging.getLogger(__name__)
 BLOCK_S = 0.02
-MAX_PENDING_CHUNKS = 256
-WRITE_TIMEOUT_S = 5.0
 
 
 class PlaybackUnavailable(RuntimeError):
@@ -30,13 +30,12 @@ class PlaybackUnavailable(RuntimeError):
 
 
 def resample(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
-    """Polyphase resampling (scipy) of float32 mono samples."""
+    """Resample a whole float32 mono signal in one piece (soxr)."""
     if rate_in == rate_out:
         return samples
-    from scipy.signal import resample_poly
+    import soxr
 
-    common = gcd(rate_in, rate_out)
-    return resample_poly(samples, rate_out // common, rate_in // common).astype(np.float32)
+    return soxr.resample(np.asarray(samples, dtype=np.float32), rate_in, rate_out)
 
 
 def find_output_device(spec: str):
@@ -61,16 +60,27 @@ def find_output_device(spec: str):
     )
 
 
-class LocalPlayer:
-    """Plays float32 mono audio at ``sample_rate`` on an output device."""
+class LocalPlayer(OutputQueue):
+    """Plays float32 mono audio on an output device, at the model's rate or the device's.
 
-    def __init__(self, device_spec: str = "", sample_rate: int = 24000):
-        """Open ``device_spec`` for ``sample_rate`` audio, or its own rate when it refuses."""
+    ``device_rate`` 0: the model's ``sample_rate`` when the device takes it, else the
+    device's own. ``latency``: PortAudio's "low" or "high", or seconds.
+    """
+
+    def __init__(
+        self,
+        device_spec: str = "",
+        sample_rate: int = 24000,
+        device_rate: int = 0,
+        latency: Union[str, float] = "high",
+    ):
+        super().__init__("playback")
         try:
             import sounddevice
         except (ImportError, OSError) as exc:  # no sounddevice, or no PortAudio library
             raise PlaybackUnavailable(f"sounddevice unavailable: {exc}") from exc
         self.sample_rate = sample_rate
+        self.latency = latency
         try:
             device = find_output_device(device_spec)
         except PlaybackUnavailable:
@@ -78,39 +88,36 @@ class LocalPlayer:
         except Exception as exc:  # PortAudio could not list devices
             raise PlaybackUnavailable(f"cannot list audio devices: {exc}") from exc
         try:
-            sounddevice.check_output_settings(
-                device=device, samplerate=sample_rate, channels=1, dtype="float32"
-            )
-            self.device_rate = sample_rate
-        except Exception:  # the device does not take 24 kHz: use its own rate
-            try:
-                info = sounddevice.query_devices(device, "output")
-                self.device_rate = int(info["default_samplerate"])
-            except Exception as exc:
-                raise PlaybackUnavailable(
-                    f"audio device {device_spec or 'default'!r}: {exc}"
-                ) from exc
-        self._device, self._device_spec = device, device_spec
-        try:
+            self.device_rate = device_rate or self._rate_for(sounddevice, device, sample_rate)
+            self._device = device
             self._stream = self._open()
         except Exception as exc:
             raise PlaybackUnavailable(f"audio device {device_spec or 'default'!r}: {exc}") from exc
         self.device_name = sounddevice.query_devices(self._stream.device)["name"]
-        self._pending: "queue.Queue[Optional[tuple]]" = queue.Queue(MAX_PENDING_CHUNKS)
-        self._generation = 0  # bumped by stop(): blocks of older generations are dropped
-        self._unplayed = 0  # chunks written and not yet played or dropped
-        self._done = threading.Condition()
-        self._closed = False
-        self.error = ""
-        self._thread = threading.Thread(target=self._run, name="playback", daemon=True)
-        self._thread.start()
+        self._resampler = None  # the soxr stream of the utterance playing
+        self._resampling_for: object = None
+        self.start()
         LOG.info("playing on %r at %d Hz", self.device_name, self.device_rate)
+
+    @staticmethod
+    def _rate_for(sounddevice, device, sample_rate: int) -> int:
+        try:
+            sounddevice.check_output_settings(
+                device=device, samplerate=sample_rate, channels=1, dtype="float32"
+            )
+            return sample_rate
+        except Exception:  # the device does not take the model's rate: use its own
+            return int(sounddevice.query_devices(device, "output")["default_samplerate"])
 
     def _open(self):
         import sounddevice
 
         stream = sounddevice.OutputStream(
-            samplerate=self.device_rate, channels=1, dtype="float32", device=self._device
+            samplerate=self.device_rate,
+            channels=1,
+            dtype="float32",
+            device=self._device,
+            latency=self.latency,
         )
         stream.start()
         return stream
@@ -124,73 +131,52 @@ class LocalPlayer:
             except Exception:  # a broken device may refuse even to close
                 LOG.debug("closing the audio stream failed", exc_info=True)
 
-    def begin(self, utterance) -> None:
-        """Nothing to prepare: the device stream stays open between utterances."""
-
-    def write(self, samples: np.ndarray, sample_rate: int) -> None:
-        """Queue audio for playback (blocks only when far ahead of the device)."""
-        if not self._thread.is_alive():
-            return
-        with self._done:
-            self._unplayed += 1
-        try:
-            self._pending.put((self._generation, samples, sample_rate), timeout=WRITE_TIMEOUT_S)
-        except queue.Full:
-            LOG.error("playback is stuck: %.2f s of audio dropped", len(samples) / sample_rate)
-            self._finished()
-
-    def drain(self, timeout: float) -> bool:
-        """Wait until everything written has been played or dropped; False on timeout."""
-        with self._done:
-            return self._done.wait_for(lambda: self._unplayed == 0, timeout)
-
-    def stop(self) -> None:
-        """Drop queued audio and silence the device now."""
-        self._generation += 1
-        try:
-            while True:
-                self._pending.get_nowait()
-                self._finished()
-        except queue.Empty:
-            pass
-
-    def _finished(self) -> None:
-        with self._done:
-            self._unplayed = max(0, self._unplayed - 1)
-            self._done.notify_all()
-
     def close(self) -> None:
-        self.stop()
-        self._closed = True
-        try:
-            self._pending.put(None, timeout=1.0)
-        except queue.Full:
-            pass
-        self._thread.join(timeout=1.0)
+        super().close()
         self._close_stream()
 
-    def _run(self) -> None:
-        block = int(BLOCK_S * self.device_rate)
-        while True:
-            item = self._pending.get()
-            if item is None:
-                return
-            generation, samples, rate = item
+    def _stopped(self, everything: bool) -> None:
+        self._resampler = None  # what follows a cut starts afresh
+
+    def _play(self, entry: Entry, wanted: Callable[[], bool]) -> None:
+        try:
+            self._to_device(self._resampled(entry), wanted)
+        except Exception as exc:  # a device that went away must not stop the speaker
+            if not self.error:
+                LOG.exception("playback failed on %r", self.device_name)
+            self.error = f"playback failed: {exc}"
+            self._close_stream()
+            self._resampler = None
+
+    def _before_marker(self) -> None:
+        """Play the resampler's tail: an utterance ends here."""
+        if self._resampler is not None:
+            tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+            self._resampler = None
             try:
-                if self._stream is None:  # it failed before: try the device again
-                    self._stream = self._open()
-                samples = resample(samples, rate, self.device_rate)
-                for start in range(0, len(samples), block):
-                    if generation != self._generation or self._closed:
-                        break
-                    self._stream.write(np.ascontiguousarray(samples[start : start + block, None]))
-                if self.error:
-                    LOG.info("playback works again on %r", self.device_name)
-                    self.error = ""
-            except Exception as exc:  # a device that went away must not stop the speaker
-                if not self.error:
-                    LOG.exception("playback failed on %r", self.device_name)
-                self.error = f"playback failed: {exc}"
+                self._to_device(tail, lambda: True)
+            except Exception:  # the next chunk reopens the device and says so
                 self._close_stream()
-            finally:
-                self._finished()
+
+    def _resampled(self, entry: Entry) -> np.ndarray:
+        if entry.rate == self.device_rate:
+            return entry.samples
+        import soxr
+
+        if self._resampler is None or self._resampling_for is not entry.owner:
+            self._before_marker()  # another utterance: the previous one's tail first
+            self._resampler = soxr.ResampleStream(entry.rate, self.device_rate, 1, "float32")
+            self._resampling_for = entry.owner
+        return self._resampler.resample_chunk(np.asarray(entry.samples, dtype=np.float32))
+
+    def _to_device(self, samples: np.ndarray, wanted: Callable[[], bool]) -> None:
+        if self._stream is None:  # it failed before: try the device again
+            self._stream = self._open()
+        block = int(BLOCK_S * self.device_rate)
+        for start in range(0, len(samples), block):
+            if not wanted():
+                return
+            self._stream.write(np.ascontiguousarray(samples[start : start + block, None]))
+        if self.error and len(samples):
+            LOG.info("playback works again on %r", self.device_name)
+            self.error = ""

@@ -170,7 +170,6 @@ class SoundPlayInterface:
             volume=plan.volume,
             repeat=plan.repeat,
             key=plan.key,
-            wait_until_heard=on_start is not None,
         )
         # A goal executes from its first audio; one dropped from the queue still gets its answer.
         item.on_start = item.on_done = on_start

@@ -43,7 +43,12 @@ from ishowtts_ros.speech.diagnostics import speech_status
 from ishowtts_ros.speech.memory import bound_memory_caches
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
-from ishowtts_ros.speech.settings import TTS_NODE_SETTINGS, SpeechSettings, split_parameters
+from ishowtts_ros.speech.settings import (
+    TTS_NODE_SETTINGS,
+    SpeechSettings,
+    playback_latency,
+    split_parameters,
+)
 from ishowtts_ros.speech.speaker import Speaker
 from ishowtts_ros.speech.stats import SpeechStats
 from ishowtts_ros.speech.text_limits import limit_text
@@ -111,7 +116,12 @@ class TtsNode(Node):
             from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
 
             try:
-                self.player = LocalPlayer(self.settings.audio_device, sample_rate)
+                self.player = LocalPlayer(
+                    self.settings.audio_device,
+                    sample_rate,
+                    self.settings.audio_rate,
+                    playback_latency(self.settings.audio_latency),
+                )
                 sinks.append(self.player)
             except PlaybackUnavailable as exc:
                 self._output_problem("playback_error", f"no local playback: {exc}")

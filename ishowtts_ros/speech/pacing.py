@@ -4,118 +4,97 @@
 """Audio handed on at the pace of real time, for listeners elsewhere.
 
 When nothing plays locally, published audio is what the robot says: a chunk goes out no
-earlier than its start time minus a small lead, and the utterance lasts until the end
-time of its last chunk, so that ``tts/speaking`` covers the audio a remote player plays
-and a stop cuts what is not out yet. With local playback, the player keeps time and
-chunks go out as soon as they exist.
+earlier than its start time minus a small lead, chunks and utterances follow each other
+without a gap or an overlap, an utterance is heard at the end time of its last chunk (so
+that ``tts/speaking`` covers the audio a remote player plays), and a stop cuts what is
+not out yet. With local playback, the player keeps time and chunks go out as soon as
+they exist.
 """
 
 from __future__ import annotations
 
-import collections
 import logging
-import threading
 import time
-from typing import Callable, Deque, Optional, Tuple
+from typing import Callable, Optional
 
 import numpy as np
 
+from ishowtts_ros.audio.output_queue import Entry, OnHeard, OutputQueue
+
 LOG = logging.getLogger(__name__)
-MAX_PENDING_CHUNKS = 256
-WRITE_TIMEOUT_S = 5.0
 
 Emit = Callable[[np.ndarray, int, float], None]
 """Receives samples, their rate and their start time (``time.monotonic`` seconds)."""
 
 
-class PacedOutput:
+class PacedOutput(OutputQueue):
     """A speaker sink that hands each chunk to ``emit`` on a real-time schedule.
 
-    ``lead_s`` None: emit at once (something else keeps time). Otherwise a chunk is
-    emitted ``lead_s`` before it starts; consecutive chunks, and utterances, follow each
-    other without overlap.
+    ``lead_s`` None: emit at once (something else keeps time, and says when audio is
+    heard). Otherwise a chunk is emitted ``lead_s`` before it starts.
     """
 
     def __init__(self, emit: Emit, lead_s: Optional[float]):
+        super().__init__("paced-output")
         self.emit = emit
         self.lead_s = lead_s
-        self.error = ""
-        self._end = 0.0  # end time of the audio written so far
-        self._pending: Deque[Tuple[int, np.ndarray, int, float]] = collections.deque()
-        self._generation = 0  # bumped by stop(): chunks of older generations are dropped
-        self._cond = threading.Condition()
-        self._closed = False
-        self._thread: Optional[threading.Thread] = None
+        self._end = 0.0  # end time of the audio scheduled so far
+        self._emitted_end = 0.0  # end time of the audio emitted so far
         if lead_s is not None:
-            self._thread = threading.Thread(target=self._run, name="paced-output", daemon=True)
-            self._thread.start()
+            self.start()
 
-    def begin(self, utterance) -> None:
-        """Nothing to prepare: the schedule runs on from the previous utterance."""
-
-    def write(self, samples: np.ndarray, sample_rate: int) -> None:
-        with self._cond:
-            start = max(self._end, time.monotonic())
-            self._end = start + len(samples) / sample_rate
-            if self.lead_s is not None:
-                if not self._cond.wait_for(
-                    lambda: len(self._pending) < MAX_PENDING_CHUNKS, WRITE_TIMEOUT_S
-                ):
-                    self.error = "audio output is stuck: a chunk was dropped"
-                    return
-                self._pending.append((self._generation, samples, sample_rate, start))
-                self._cond.notify_all()
-                return
+    def write(self, samples: np.ndarray, sample_rate: int, owner: object = None) -> None:
+        if self.lead_s is not None:
+            super().write(samples, sample_rate, owner)
+            return
+        start = max(self._end, time.monotonic())
+        self._end = start + len(samples) / sample_rate
         self._emit(samples, sample_rate, start)
+
+    def mark(self, on_heard: OnHeard, owner: object = None) -> None:
+        if self.lead_s is not None:
+            super().mark(on_heard, owner)
+        else:
+            on_heard(True)  # out already; the local player says when it is heard
 
     def drain(self, timeout: float) -> bool:
         """Wait until every chunk is out and its audio has ended; False on timeout."""
-        if self.lead_s is None:
-            return True
         deadline = time.monotonic() + timeout
-        with self._cond:
-            while self._pending or time.monotonic() < self._end:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(min(remaining, max(0.001, self._end - time.monotonic())))
-            return True
+        if not super().drain(timeout):
+            return False
+        while time.monotonic() < min(self._end, deadline):
+            time.sleep(min(0.01, max(0.0, self._end - time.monotonic())))
+        return time.monotonic() >= self._end
 
-    def stop(self) -> None:
-        """Drop what is not out yet; the utterance ends now."""
-        with self._cond:
-            self._generation += 1
-            self._pending.clear()
-            self._end = min(self._end, time.monotonic())
-            self._cond.notify_all()
+    def _schedule(self, entry: Entry) -> None:
+        if entry.samples is None:  # heard when the audio before it has ended
+            entry.start = self._end
+            return
+        start = max(self._end, time.monotonic())
+        self._end = start + len(entry.samples) / entry.rate
+        entry.start = start - self.lead_s
 
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-        self.stop()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
+    def _stopped(self, everything: bool) -> None:
+        """Close the schedule up over what was dropped.
 
-    def _run(self) -> None:
-        with self._cond:
-            while not self._closed:
-                if not self._pending:
-                    self._cond.wait()
-                    continue
-                generation, samples, rate, start = self._pending[0]
-                wait = start - self.lead_s - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)  # woken early by stop(), close() or a new chunk
-                    continue
-                self._pending.popleft()
-                self._cond.notify_all()
-                if generation != self._generation:
-                    continue
-                self._cond.release()
-                try:
-                    self._emit(samples, rate, start)
-                finally:
-                    self._cond.acquire()
+        After a stop of everything the robot is silent now; after one utterance's stop,
+        what is left follows the audio already out (a remote player plays that anyway).
+        """
+        now = time.monotonic()
+        end = min(self._end, now) if everything else max(now, self._emitted_end)
+        for entry in self._entries:
+            if entry.samples is None:
+                entry.start = end
+            else:
+                entry.start = end - self.lead_s
+                end += len(entry.samples) / entry.rate
+        self._end = end
+
+    def _play(self, entry: Entry, wanted: Callable[[], bool]) -> None:
+        if wanted():
+            start = entry.start + self.lead_s
+            self._emitted_end = start + len(entry.samples) / entry.rate
+            self._emit(entry.samples, entry.rate, start)
 
     def _emit(self, samples: np.ndarray, rate: int, start: float) -> None:
         try:

@@ -20,7 +20,8 @@ POLICIES = ("queue", "interrupt", "drop_new", "drop_oldest")
 class Utterance:
     """One accepted text, in a voice (None = the current default), or a sound to play.
 
-    Whoever waits for it (a sound_play action goal) watches ``playing`` and ``done``.
+    Whoever waits for it (a sound_play action goal) watches ``playing`` and ``done``;
+    ``done`` is set once its audio has been heard, or it was dropped or failed.
     """
 
     text: str
@@ -34,15 +35,17 @@ class Utterance:
     """Say (or play) it again and again until it is stopped; synthesised once."""
     key: str = ""
     """What a stop request names it by (sound_play's PLAY_STOP)."""
-    wait_until_heard: bool = False
-    """Done only once its audio has been heard, not when it has been handed on."""
     on_start: Optional[Callable[["Utterance"], None]] = None
-    """Called when its audio starts."""
+    """Called when its audio starts to be heard."""
     on_done: Optional[Callable[["Utterance"], None]] = None
     playing: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     outcome: str = ""
     reason: str = ""
+    started: bool = False
+    """Its audio has been handed to the outputs."""
+    attempt: int = 0
+    """Bumped when it is cut: callbacks of its audio from before no longer count."""
 
     def finish(self, outcome: str, reason: str = "") -> None:
         """Record how it ended (the first call wins) and tell whoever waits."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Tuple, Union
 
 from ishowtts_ros.engine.config import ENGINE_PARAMS, EngineConfig
 from ishowtts_ros.parameters import Param, check_all
@@ -30,6 +30,8 @@ class SpeechSettings:
     max_queue: int = 32
     play_audio: bool = True
     audio_device: str = ""
+    audio_rate: int = 0
+    audio_latency: str = "high"
     publish_audio: bool = True
     publish_lead_s: float = 0.2
     text_topics: List[str] = field(default_factory=list)
@@ -38,9 +40,11 @@ class SpeechSettings:
     sound_play_interface: bool = True
     sound_dirs: List[str] = field(default_factory=list)
     fallback_voice: str = "espeak-ng"
+    stream_idle_s: float = 2.0
 
     def __post_init__(self) -> None:
         check_all(self, SPEECH_PARAMS)
+        playback_latency(self.audio_latency)  # raises naming the value
         for topic in self.text_topics:
             if not isinstance(topic, str) or not topic or " " in topic:
                 raise ValueError(f"text_topics entries must be topic names, got {topic!r}")
@@ -59,6 +63,14 @@ SPEECH_PARAMS = {
     "max_queue": Param("texts waiting at most", True, 1, 1000),
     "play_audio": Param("play on a local sound device"),
     "audio_device": Param("output device: name part or index; empty = default"),
+    "audio_rate": Param(
+        "rate the sound device is opened at; 0 = the model's when the device takes it, "
+        "else the device's own",
+        False,
+        0,
+        384000,
+    ),
+    "audio_latency": Param("sound device latency: low, high, or seconds (more is steadier)"),
     "publish_audio": Param("publish tts/audio (audio_common_msgs)"),
     "publish_lead_s": Param(
         "without local playback, tts/audio chunks go out this long before they start",
@@ -77,7 +89,24 @@ SPEECH_PARAMS = {
         "voice of texts while the F5 engine loads or when it failed to load; none = silence",
         choices=FALLBACK_VOICES,
     ),
+    "stream_idle_s": Param(
+        "a reply on tts/text_stream with no new piece for this long is ended", True, 0.1, 60.0
+    ),
 }
+
+
+def playback_latency(value: str) -> Union[str, float]:
+    """``audio_latency`` as PortAudio takes it: "low", "high" or seconds."""
+    if value in ("low", "high"):
+        return value
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.0 < seconds <= 2.0:
+        raise ValueError(f"audio_latency must be low, high or seconds in (0, 2], got {value!r}")
+    return seconds
+
 
 TTS_NODE_SETTINGS: Tuple[Tuple[type, Dict[str, Param]], ...] = (
     (EngineConfig, ENGINE_PARAMS),

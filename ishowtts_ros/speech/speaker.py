@@ -3,15 +3,18 @@
 
 """The worker that speaks queued texts: synthesis streamed to the audio outputs.
 
-Outputs ("sinks") get each chunk as soon as it exists: local playback runs in a thread
-of its own, so synthesis of the next chunk overlaps playback of this one. Every text
-ends as spoken, dropped (with a reason) or failed (with the error), in the statistics
-and on the utterance itself (:meth:`Utterance.finish`).
+Outputs ("sinks") get each chunk as soon as it exists and play it in threads of their
+own, so synthesis runs ahead of what is heard: the next chunk, and the next text, are
+synthesised while this one plays, and texts follow each other without a gap. A text
+ends when its audio has been heard (a marker the outputs call back), as spoken, or as
+dropped (with a reason) or failed (with the error), in the statistics and on the
+utterance itself (:meth:`Utterance.finish`). A stop cuts everything in flight: texts it
+names are dropped, others that were only synthesised ahead are spoken again.
 
 The speaker's thread is the engine's one owner after loading: it runs the warm-up
-(compiling, CUDA graphs) one step at a time whenever no text waits, and every synthesis.
-Until an engine is loaded, or when it failed to load, the fallback voice (when there is
-one) says the texts.
+(compiling, CUDA graphs) one step at a time whenever nothing waits or plays, and every
+synthesis. Until an engine is loaded, or when it failed to load, the fallback voice
+(when there is one) says the texts.
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.stats import SpeechStats
 
 LOG = logging.getLogger(__name__)
-POLL_S = 0.05
+POLL_S = 0.02
 DRAIN_TIMEOUT_S = 600.0
+TRIM_AFTER_IDLE_S = 2.0  # memory goes back to the system after this long without speech
 SOUND_BLOCK_S = 0.5  # sounds are handed on in blocks, so that a stop cuts them short
 
 
@@ -42,14 +46,20 @@ class Sink(Protocol):
     error: str
     """What failed last, until the output works again ("" = working)."""
 
-    def begin(self, utterance: Utterance) -> None: ...
+    def write(self, samples: np.ndarray, sample_rate: int, owner: object) -> None:
+        """Queue audio of utterance ``owner``."""
 
-    def write(self, samples: np.ndarray, sample_rate: int) -> None: ...
+    def mark(self, on_heard: Callable[[bool], None], owner: object) -> None:
+        """Call ``on_heard(True)`` once all audio written so far has been heard.
+
+        ``on_heard(False)`` when a stop dropped it first.
+        """
 
     def drain(self, timeout: float) -> bool:
         """Wait until the written audio has been heard; False on timeout."""
 
-    def stop(self) -> None: ...
+    def stop(self, owner: object = None) -> None:
+        """Drop the audio not heard yet: all of it, or ``owner``'s."""
 
     def close(self) -> None: ...
 
@@ -59,7 +69,7 @@ class Stopped(Exception):
 
 
 class Speaker:
-    """Takes texts from the queue and speaks them, one at a time, until closed."""
+    """Takes texts from the queue and speaks them, in order, until closed."""
 
     def __init__(
         self,
@@ -87,11 +97,15 @@ class Speaker:
         self._warmup: Deque = collections.deque()  # steps left, run while idle
         self._engine_known = threading.Event()  # without a fallback, texts wait until set
         self._lock = threading.Lock()
-        self._current: Optional[Utterance] = None
+        self._current: Optional[Utterance] = None  # being synthesised
+        self._unheard: List[Utterance] = []  # handed to the outputs, not heard yet
         self._cancel = threading.Event()  # of the current utterance
         self._cutoff = 0.0  # texts received before this (monotonic) are not to be spoken
         self._closed = threading.Event()
+        self._speaking_lock = threading.Lock()
         self._speaking = False
+        self._busy_at = time.monotonic()  # when something was last in flight
+        self._trimmed = True
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
 
     def start(self) -> None:
@@ -99,7 +113,7 @@ class Speaker:
 
     @property
     def warming_up(self) -> bool:
-        """Warm-up steps are left (they run whenever no text waits)."""
+        """Warm-up steps are left (they run whenever nothing waits or plays)."""
         return bool(self._warmup)
 
     def engine_loaded(self, engine) -> None:
@@ -116,33 +130,23 @@ class Speaker:
             self.stats.engine_state, self.stats.engine_error = "failed", reason
         self._engine_known.set()
 
-    def interrupt_for(self, unless: Utterance) -> None:
-        """Interrupt for ``unless``: cut every older text, spoken, playing or just taken."""
+    def interrupt_for(self, newer: Utterance) -> None:
+        """Interrupt for ``newer``: cut every older text, playing, synthesised or just taken."""
         with self._lock:
-            self._cutoff = max(self._cutoff, unless.received)
-            if self._current is unless:
-                return  # the new text is already speaking: nothing older is left
-            self._cancel.set()
-        self._stop_sinks()
+            self._cutoff = max(self._cutoff, newer.received)
+        self._cut(lambda item: item is not newer, "interrupted by a newer text")
 
     def stop_all(self) -> None:
         """Stop speaking now; a text taken from the queue a moment ago is not spoken either."""
         with self._lock:
             self._cutoff = time.monotonic()
-            self._cancel.set()
-        self._stop_sinks()
+        self._cut(lambda item: True, "stopped while speaking")
 
     def stop(self, matches: Callable[[Utterance], bool], reason: str) -> int:
-        """Stop the utterances ``matches`` picks, queued or speaking; return how many."""
+        """Stop the utterances ``matches`` picks, queued or in flight; return how many."""
         removed = self.queue.remove(matches)
         self.drop_all(removed, reason)
-        with self._lock:
-            current = self._current if self._current and matches(self._current) else None
-            if current is not None:
-                self._cancel.set()
-        if current is not None:
-            self._stop_sinks()
-        return len(removed) + (current is not None)
+        return len(removed) + self._cut(matches, reason)
 
     def drop_all(self, items: Iterable[Utterance], reason: str) -> None:
         """Account for utterances taken out of the queue before they were spoken."""
@@ -155,20 +159,39 @@ class Speaker:
         self.stop_all()
         self._thread.join(timeout)
 
-    def _stop_sinks(self) -> None:
+    def _cut(self, doomed: Callable[[Utterance], bool], reason: str) -> int:
+        """Cut the texts in flight that ``doomed`` picks: their audio goes, now; the count.
+
+        In flight: synthesised ahead and not heard yet, or being synthesised. The others
+        in flight play on.
+        """
+        with self._lock:
+            in_flight = self._unheard + ([self._current] if self._current else [])
+            cut = [item for item in in_flight if doomed(item)]
+            for item in cut:
+                item.attempt += 1  # its markers and its synthesis no longer count
+            self._unheard = [item for item in self._unheard if item not in cut]
+            if self._current in cut:
+                self._cancel.set()
+            everything = len(cut) == len(in_flight)
         for sink in self.sinks:
-            sink.stop()
+            if everything:
+                sink.stop()
+            else:
+                for item in cut:
+                    sink.stop(item)
+        for item in cut:
+            LOG.info("stopped speaking %s", preview(item.text or item.key))
+            self._end(item, "dropped", reason)
+        return len(cut)
 
     def _run(self) -> None:
         while not self._closed.is_set():
             if self.fallback is None and not self._engine_known.wait(POLL_S):
                 continue
-            item = self.queue.get(timeout=0 if self._warmup else POLL_S)
+            item = self.queue.get(timeout=0 if self._warmup and self._idle() else POLL_S)
             if item is None:
-                if self._warmup:  # idle: the next step of warm-up
-                    self._warm_up_step()
-                else:
-                    self._set_speaking(False)
+                self._when_idle()
                 continue
             if self.engine is None and item.sound is None and self.fallback is None:
                 self._drop(item, f"engine not loaded: {self.stats.engine_error}")
@@ -177,6 +200,7 @@ class Speaker:
                 stopped = item.received < self._cutoff
                 if not stopped:
                     self._current, self._cancel = item, threading.Event()
+                    self._trimmed = False
             if stopped:  # taken from the queue just before a stop or an interrupt
                 self._drop(item, "stopped before it was spoken")
                 continue
@@ -185,11 +209,24 @@ class Speaker:
             finally:
                 with self._lock:
                     self._current = None
-            if len(self.queue) == 0:
-                self._drain()
-                if len(self.queue) == 0:
-                    self._set_speaking(False)
-                    release_free_memory()  # idle: a good moment to give memory back
+                    self._busy_at = time.monotonic()
+
+    def _idle(self) -> bool:
+        """Nothing is being synthesised or waits to be heard."""
+        with self._lock:
+            return self._current is None and not self._unheard
+
+    def _when_idle(self) -> None:
+        """No text waits: warm up, or say that speaking ended, or give memory back."""
+        if not self._idle():
+            return  # audio still plays
+        if self._warmup:
+            self._warm_up_step()
+            return
+        self._set_speaking(False)
+        if not self._trimmed and time.monotonic() - self._busy_at >= TRIM_AFTER_IDLE_S:
+            release_free_memory()  # idle for a while: give memory back, off the speech path
+            self._trimmed = True
 
     def _warm_up_step(self) -> None:
         step = self._warmup.popleft()
@@ -207,9 +244,8 @@ class Speaker:
             UnknownVoice,
         )
 
+        attempt = item.attempt
         try:
-            for sink in self.sinks:
-                sink.begin(item)
             outcome = None
             if item.sound is not None:
                 self._play(item, *item.sound, cancel)
@@ -217,13 +253,9 @@ class Speaker:
                 self._say_with_fallback(item, cancel)
             else:
                 outcome = self._say(item, cancel)
-            if item.wait_until_heard:  # its waiter is told once the audio has been heard
-                self._drain()
-                if cancel.is_set():  # cut while it was being heard
-                    raise Stopped()
         except (SynthesisCancelled, Stopped):
-            LOG.info("stopped speaking %s", preview(item.text or item.key))
-            self._end(item, "dropped", "stopped while speaking")
+            if item.attempt == attempt:  # not cut by a stop (which accounts for it)
+                self._end(item, "dropped", "stopped while speaking")
             return
         except (TextError, UnknownVoice) as exc:  # nothing to say, or its voice is gone
             self._drop(item, str(exc))
@@ -237,11 +269,48 @@ class Speaker:
             LOG.exception("synthesis failed for %s", preview(item.text or item.key))
             self._fail(item, f"{type(exc).__name__}: {exc}")
             return
+        self._when_heard(item, attempt, lambda: self._spoken(item, outcome))
+
+    def _spoken(self, item: Utterance, outcome: Optional[tuple]) -> None:
         if outcome is None:
             self.stats.count("spoken")
         else:
             self.stats.record_utterance(*outcome)
         item.finish("spoken")
+
+    def _when_heard(self, item: Utterance, attempt: int, then: Callable[[], None]) -> None:
+        """Call ``then`` once every output has played the audio written so far.
+
+        A stop that drops the audio first ends the utterance as dropped instead (unless
+        the stop was a cut, which accounts for it itself).
+        """
+        waiting = [len(self.sinks)]
+        complete = [True]
+
+        def heard(played: bool) -> None:
+            with self._lock:
+                if item.attempt != attempt:
+                    return
+                complete[0] = complete[0] and played
+                waiting[0] -= 1
+                if waiting[0] > 0:
+                    return
+                self._unheard.remove(item)
+                idle = self._current is None and not self._unheard and not len(self.queue)
+            if complete[0]:
+                then()
+            else:
+                self._end(item, "dropped", "stopped while it was heard")
+            if idle:
+                self._set_speaking(False)
+
+        with self._lock:
+            self._unheard.append(item)
+        if not self.sinks:
+            waiting[0] = 1
+            heard(True)
+        for sink in self.sinks:
+            sink.mark(heard, item)
 
     def _say(self, item: Utterance, cancel: threading.Event) -> tuple:
         """Synthesise and hand on the text (again and again when it repeats); RTF, latency."""
@@ -289,14 +358,32 @@ class Speaker:
             self._drain()
 
     def _write(self, item: Utterance, samples: np.ndarray, rate: int) -> None:
-        if not item.playing.is_set():
-            item.playing.set()
+        if not item.started:  # its audio starts once what was written before is heard
+            item.started = True
             self._set_speaking(True)
-            if item.on_start is not None:
-                item.on_start(item)
+            self._when_heard_before(item)
         scaled = samples * (self.volume() * item.volume)
         for sink in self.sinks:
-            sink.write(scaled, rate)
+            sink.write(scaled, rate, item)
+
+    def _when_heard_before(self, item: Utterance) -> None:
+        """Mark ``item`` playing once the audio written before it has been heard."""
+        waiting = [len(self.sinks)]
+
+        def started(played: bool) -> None:
+            with self._lock:
+                waiting[0] -= 1
+                if waiting[0] > 0 or not played or item.playing.is_set():
+                    return
+            item.playing.set()
+            if item.on_start is not None:
+                item.on_start(item)
+
+        if not self.sinks:
+            waiting[0] = 1
+            started(True)
+        for sink in self.sinks:
+            sink.mark(started, item)
 
     def _drain(self) -> None:
         for sink in self.sinks:
@@ -315,6 +402,7 @@ class Speaker:
         item.finish(outcome, reason)
 
     def _set_speaking(self, speaking: bool) -> None:
-        if speaking != self._speaking:
-            self._speaking = speaking
-            self.on_speaking(speaking)
+        with self._speaking_lock:
+            if speaking != self._speaking:
+                self._speaking = speaking
+                self.on_speaking(speaking)
