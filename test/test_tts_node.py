@@ -485,3 +485,33 @@ def write_voices_yaml(test_model, *voice_ids):
         for voice_id in voice_ids
     )
     return "voices:\n" + entries
+
+
+def gap_after(messages, chunks: int) -> float:
+    """Seconds between the end of the first ``chunks`` chunks and the next one's start."""
+    stamps = [m.header.stamp.sec + m.header.stamp.nanosec * 1e-9 for m in messages]
+    end = stamps[chunks - 1] + len(messages[chunks - 1].audio.data) / 2 / 24000
+    return stamps[chunks] - end
+
+
+def test_a_text_sent_while_another_plays_follows_it_without_a_gap(ros, test_model):
+    """Published only: B is synthesised while A is heard; its audio starts as A's ends.
+
+    NFE 32: a first audio of a few hundred ms here, which the old speaker (B synthesised
+    only once A had been heard) left as silence between the two.
+    """
+    node = start_node(ros, test_model, nfe_step=32)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text")
+    first, second = "The package has arrived at the front desk.", "Turning left now."
+    assert len(node.engine.plan(first)) == 1 and node.engine.estimate_seconds(first) > 2.0
+    publisher.publish(String(data=first))
+    # Its one chunk is out: A is synthesised, and seconds of it are still to be heard.
+    assert wait_for(lambda: len(audio) >= 1, 60.0)
+    publisher.publish(String(data=second))
+    chunks = len(node.engine.plan(first))
+    total = chunks + len(node.engine.plan(second))
+    assert wait_for(lambda: len(audio) == total, 60.0), node.stats.last_error
+    gap = gap_after(audio.messages, chunks)
+    print(f"gap between the two texts: {gap * 1000:.1f} ms")
+    assert -1e-6 <= gap <= 0.05
