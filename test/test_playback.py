@@ -1,0 +1,95 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Local playback on a sound card that runs at another rate: ALSA's file device as the card.
+
+The player runs in a process of its own (PortAudio reads ALSA's configuration once).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soxr
+
+pytestmark = pytest.mark.no_torch
+
+RATE, DEVICE_RATE, TONE_HZ = 24000, 48000, 440.0
+# Chunk sizes as the engine hands them on: a short first chunk, then longer ones.
+CHUNK_SECONDS = (0.61, 2.37, 1.93, 0.05, 3.11)
+
+PLAYER = """
+import json, sys
+import numpy as np
+from ishowtts_ros.audio.playback import LocalPlayer
+
+tone, sizes = np.load(sys.argv[1]), json.loads(sys.argv[2])
+player = LocalPlayer("", {rate}, device_rate={device_rate})
+owner, position = object(), 0
+for size in sizes:
+    player.write(tone[position : position + size], {rate}, owner)
+    position += size
+heard = []
+player.mark(heard.append, owner)
+player.drain(60.0)
+player.close()
+print(json.dumps({{"heard": heard, "device_rate": player.device_rate}}))
+"""
+
+
+def off_tone_fraction(samples: np.ndarray, rate: int) -> float:
+    """Share of the signal's energy away from the tone (clicks spread energy everywhere)."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples)))) ** 2
+    frequencies = np.fft.rfftfreq(len(samples), 1 / rate)
+    return float(spectrum[np.abs(frequencies - TONE_HZ) > 20].sum() / spectrum.sum())
+
+
+def test_a_tone_cut_into_chunks_plays_on_a_48_khz_card_as_smoothly_as_in_one_piece(tmp_path):
+    tone = (0.5 * np.sin(2 * np.pi * TONE_HZ * np.arange(int(8.07 * RATE)) / RATE)).astype(
+        np.float32
+    )
+    sizes = [int(s * RATE) for s in CHUNK_SECONDS]
+    np.save(tmp_path / "tone.npy", tone[: sum(sizes)])
+    played = tmp_path / "played.raw"
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PLAYER.format(rate=RATE, device_rate=DEVICE_RATE),
+            str(tmp_path / "tone.npy"),
+            json.dumps(sizes),
+        ],
+        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"heard": [True], "device_rate": DEVICE_RATE}
+    sent = tone[: sum(sizes)]
+    whole = soxr.resample(sent, RATE, DEVICE_RATE)
+    heard = np.fromfile(played, dtype=np.float32)[: len(whole)]
+    assert len(heard) == len(whole)
+    # Resampling each chunk alone would be heard as clicks at every chunk boundary.
+    per_chunk = np.concatenate(
+        [soxr.resample(c, RATE, DEVICE_RATE) for c in np.split(sent, np.cumsum(sizes)[:-1])]
+    )
+    print(
+        "off-tone energy: played",
+        off_tone_fraction(heard, DEVICE_RATE),
+        "in one piece",
+        off_tone_fraction(whole, DEVICE_RATE),
+        "chunk by chunk",
+        off_tone_fraction(per_chunk, DEVICE_RATE),
+    )
+    assert off_tone_fraction(per_chunk, DEVICE_RATE) > 100 * off_tone_fraction(whole, DEVICE_RATE)
+    assert off_tone_fraction(heard, DEVICE_RATE) <= 2 * off_tone_fraction(whole, DEVICE_RATE)
