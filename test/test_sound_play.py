@@ -286,3 +286,16 @@ def test_a_goal_the_queue_refuses_is_aborted(ros, test_model, sounds):
     assert "queue full" in node.stats.last_error
     speaking.cancel_goal_async()
     assert client.result(waiting).status == GoalStatus.STATUS_SUCCEEDED
+
+
+def test_say_is_cut_to_max_chars_like_a_text(ros, test_model, sounds):
+    node = start_node(ros, test_model, sounds[0], max_chars=30)
+    audio = ros.subscribe(AudioData, "tts/audio_data")
+    client = SoundClient(ros)
+    handle = client.send(
+        SoundRequest.SAY, SoundRequest.PLAY_ONCE, f"{SHORT} Please come in and sit by the window."
+    )
+    assert client.result(handle).status == GoalStatus.STATUS_SUCCEEDED
+    expected = node.engine.estimate_seconds(SHORT)  # what is left at a sentence end
+    assert wait_for(lambda: pcm_seconds(audio) >= expected - 1e-6, 10.0)
+    assert pcm_seconds(audio) == pytest.approx(expected, abs=1e-6)

@@ -9,7 +9,7 @@ from ishowtts_ros.speech.diagnostics import ERROR, OK, WARN, speech_status
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.parameters import defaults
 from ishowtts_ros.speech.settings import TTS_NODE_SETTINGS, SpeechSettings
-from ishowtts_ros.speech.stats import SpeechStats, nearest_rank
+from ishowtts_ros.speech.stats import SpeechStats, SpeechTiming, nearest_rank
 from ishowtts_ros.speech.text_limits import limit_text
 
 pytestmark = pytest.mark.no_torch
@@ -77,7 +77,7 @@ def test_diagnostic_loading_ready_slow_and_full():
     stats.engine_state = "ready"
     assert (status(stats).level, status(stats).message) == (OK, "ready")
     assert status(stats, queue_depth=26).level == WARN
-    stats.record_utterance(0.9, 0.2)
+    stats.record_utterance(SpeechTiming(0.9, 1.0, 0.2, 0.0))
     report = status(stats)
     assert report.level == WARN and "mean RTF 0.90" in report.message
     values = dict(report.values)
@@ -130,7 +130,7 @@ def test_diagnostic_errors_after_three_failures_in_a_row_and_warns_for_a_minute(
     report = status(stats)
     assert report.level == ERROR and report.message.startswith("the last 3 texts failed")
     assert "bob" in report.message
-    stats.record_utterance(0.1, 0.1)  # one spoken text ends the run of failures
+    stats.record_utterance(SpeechTiming(0.1, 1.0, 0.1, 0.0))  # ends the run of failures
     assert status(stats).level == WARN
     later = stats.failure_times[-1] + 61.0
     assert status(stats, now=later).level == OK
@@ -143,11 +143,27 @@ def test_nearest_rank_percentile():
     assert nearest_rank(range(1, 101), 0.95) == 95
 
 
-def test_p95_latency_is_the_nearest_rank():
+def test_p95_latency_is_the_nearest_rank_from_start_and_from_arrival():
     stats = SpeechStats()
     for value in range(1, 101):
-        stats.record_utterance(0.1, value / 100)
+        stats.record_utterance(SpeechTiming(0.1, 1.0, value / 100, waited_s=1.0))
     assert stats.p95_first_audio_s == pytest.approx(0.95)
+    assert stats.p95_first_audio_from_arrival_s == pytest.approx(1.95)
+    values = dict(status(stats).values)
+    assert values["last first-audio latency s"] == "1.000"
+    assert values["last first-audio latency from arrival s"] == "2.000"
+
+
+def test_mean_rtf_is_the_syntheses_own_with_cache_hits_counted_apart():
+    """A phrase said from the cache has no synthesis: it used to pull the mean RTF to 0."""
+    stats = SpeechStats()
+    stats.record_utterance(SpeechTiming(0.5, 1.0, 0.1, 0.0))
+    stats.record_utterance(SpeechTiming(1.5, 3.0, 0.1, 0.0))
+    for _ in range(5):
+        stats.record_utterance(SpeechTiming(0.0, 2.0, 0.001, 0.0, from_cache=True))
+    assert stats.mean_rtf == pytest.approx(2.0 / 4.0)  # synthesis time over audio time
+    assert (stats.spoken, stats.cache_hits) == (7, 5)
+    assert dict(status(stats).values)["said again from the phrase cache"] == "5"
 
 
 def test_settings_are_validated_by_their_table():

@@ -59,6 +59,8 @@ class AudioChunk:
     is_last: bool = True
     synthesis_s: float = 0.0
     """Wall time spent producing this chunk."""
+    from_cache: bool = False
+    """Said before: taken from the phrase cache, not synthesised."""
 
     @property
     def seconds(self) -> float:
@@ -326,7 +328,8 @@ class Engine:
         if cached is not None:  # said before: the first rendition again, at once
             chunks, rate = cached
             for index, (samples, chunk_text) in enumerate(chunks):
-                yield AudioChunk(samples, rate, chunk_text, index, index == len(chunks) - 1)
+                is_last = index == len(chunks) - 1
+                yield AudioChunk(samples, rate, chunk_text, index, is_last, from_cache=True)
             return
         kept = []
         for chunk in self._synthesize(text, voice, settings, cancel):

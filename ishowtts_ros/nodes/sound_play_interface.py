@@ -164,7 +164,7 @@ class SoundPlayInterface:
             return item
         self._log_unknown_voice(request)
         item = Utterance(
-            plan.text,
+            self.node.within_max_chars(plan.text, "sound_play") if sound is None else plan.text,
             plan.voice or self.node.settings.voice or None,
             sound=sound,
             volume=plan.volume,

@@ -250,12 +250,17 @@ class TtsNode(Node):
             self.get_logger().debug(f"ignored an empty text on {topic}")
             self.stats.count("ignored")
             return
+        text = self.within_max_chars(text, topic)
+        self.enqueue(Utterance(text, voice or self.settings.voice or None))
+
+    def within_max_chars(self, text: str, where: str) -> str:
+        """``text`` cut at a sentence end to ``max_chars``, with a warning when it is."""
         text, cut = limit_text(text, self.settings.max_chars)
         if cut:
             self.get_logger().warning(
-                f"text on {topic} over max_chars={self.settings.max_chars}: cut to {len(text)}"
+                f"text on {where} over max_chars={self.settings.max_chars}: cut to {len(text)}"
             )
-        self.enqueue(Utterance(text, voice or self.settings.voice or None))
+        return text
 
     def enqueue(self, item: Utterance) -> bool:
         """Queue ``item`` under the queue policy; False when the policy refused it."""

@@ -59,6 +59,12 @@ def speech_status(
             ("mean RTF", _fmt(mean_rtf)),
             ("last first-audio latency s", _fmt(stats.last_first_audio_s)),
             ("p95 first-audio latency s", _fmt(stats.p95_first_audio_s)),
+            (
+                "last first-audio latency from arrival s",
+                _fmt(stats.last_first_audio_from_arrival_s),
+            ),
+            ("p95 first-audio latency from arrival s", _fmt(stats.p95_first_audio_from_arrival_s)),
+            ("said again from the phrase cache", str(stats.cache_hits)),
             ("queue depth", f"{queue_depth}/{max_queue}"),
             ("spoken", str(stats.spoken)),
             ("dropped", str(stats.dropped)),

@@ -31,7 +31,7 @@ from ishowtts_ros.engine.text import preview
 from ishowtts_ros.speech.fallback_voice import FallbackError
 from ishowtts_ros.speech.memory import release_free_memory
 from ishowtts_ros.speech.queue import TextQueue, Utterance
-from ishowtts_ros.speech.stats import SpeechStats
+from ishowtts_ros.speech.stats import SpeechStats, SpeechTiming
 
 LOG = logging.getLogger(__name__)
 POLL_S = 0.02
@@ -271,11 +271,11 @@ class Speaker:
             return
         self._when_heard(item, attempt, lambda: self._spoken(item, outcome))
 
-    def _spoken(self, item: Utterance, outcome: Optional[tuple]) -> None:
-        if outcome is None:
+    def _spoken(self, item: Utterance, timing: Optional[SpeechTiming]) -> None:
+        if timing is None:  # a sound, or the fallback voice
             self.stats.count("spoken")
         else:
-            self.stats.record_utterance(*outcome)
+            self.stats.record_utterance(timing)
         item.finish("spoken")
 
     def _when_heard(self, item: Utterance, attempt: int, then: Callable[[], None]) -> None:
@@ -312,11 +312,12 @@ class Speaker:
         for sink in self.sinks:
             sink.mark(heard, item)
 
-    def _say(self, item: Utterance, cancel: threading.Event) -> tuple:
-        """Synthesise and hand on the text (again and again when it repeats); RTF, latency."""
+    def _say(self, item: Utterance, cancel: threading.Event) -> SpeechTiming:
+        """Synthesise and hand on the text (again and again when it repeats)."""
         started = time.monotonic()
         first_audio: Optional[float] = None
         synthesis_s = audio_s = 0.0
+        from_cache = True
         kept = []  # a repeated text is synthesised once
         chunks = self.engine.synthesize_stream(
             item.text, item.voice, self.synthesis(), cancel=cancel
@@ -331,13 +332,15 @@ class Speaker:
                 kept.append((chunk.samples, chunk.sample_rate))
             synthesis_s += chunk.synthesis_s
             audio_s += chunk.seconds
+            from_cache = from_cache and chunk.from_cache
         while item.repeat:
             self._drain()  # one repetition at a time: the outputs hold a bounded amount
             for samples, rate in kept:
                 if cancel.is_set():
                     raise Stopped()
                 self._write(item, samples, rate)
-        return (synthesis_s / audio_s if audio_s else 0.0, first_audio or 0.0)
+        waited = max(0.0, started - item.received)
+        return SpeechTiming(synthesis_s, audio_s, first_audio or 0.0, waited, from_cache)
 
     def _say_with_fallback(self, item: Utterance, cancel: threading.Event) -> None:
         """Say the text in the fallback voice: no engine can (yet)."""
