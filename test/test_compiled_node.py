@@ -17,23 +17,10 @@ from diagnostic_msgs.msg import DiagnosticArray
 from std_msgs.msg import String
 from torch._dynamo.callback import callback_handler
 
+from gates import Gate
 from ros_harness import RosHarness, wait_for
 from test_optimize import EagerCalls, words
 from test_tts_node import make_node, statuses
-
-GATE_TIMEOUT_S = 300.0  # bounds a hold if the test fails before it opens the gate
-
-
-class Gate:
-    """Holds whoever reaches it until the test opens it."""
-
-    def __init__(self):
-        self.reached = threading.Event()
-        self.opened = threading.Event()
-
-    def hold(self):
-        self.reached.set()
-        self.opened.wait(GATE_TIMEOUT_S)
 
 
 def test_speaks_at_once_compiles_while_idle_and_one_thread_owns_compiles_and_synthesis(

@@ -10,6 +10,7 @@ import pytest
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
+from gates import SynthesisGate
 from ros_harness import LATCHED, RosHarness, wait_for
 
 # audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
@@ -450,17 +451,57 @@ def test_voices_reload_without_a_restart(ros, test_model, tmp_path):
     assert wait_for(lambda: topic_served("alice"), 10.0)
     assert list(node.engine.voices) == ["test", "alice"]
 
-    # A text queued for alice while another speaks is dropped, with the reason, once alice goes.
+    # A text queued for alice while another is synthesised is dropped once alice goes.
     publisher = ros.publisher(String, "tts/text")
-    publisher.publish(String(data=LONG))
-    assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
-    ros.publisher(String, "tts/text/alice").publish(String(data="Alice speaks."))
-    assert wait_for(lambda: len(node.queue) == 1, 10.0)
-    registry.write_text(write_voices_yaml(test_model, "test"))
-    assert ros.call(Trigger, "tts/reload_voices", Trigger.Request()).success
+    gate = SynthesisGate(node.engine.cfm.transformer)  # holds that synthesis
+    try:
+        publisher.publish(String(data=LONG))
+        assert gate.reached.wait(60.0)
+        ros.publisher(String, "tts/text/alice").publish(String(data="Alice speaks."))
+        assert wait_for(lambda: len(node.queue) == 1, 10.0)
+        registry.write_text(write_voices_yaml(test_model, "test"))
+        assert ros.call(Trigger, "tts/reload_voices", Trigger.Request()).success
+    finally:
+        gate.open()
     assert wait_for(lambda: not topic_served("alice"), 10.0)
     assert wait_for(lambda: node.stats.dropped == 1, 60.0)
     assert "unknown voice 'alice'" in node.stats.last_error
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0) and not speaking.messages[-1].data
+
+
+def test_a_reload_without_the_current_voice_falls_back_to_the_default_voice(
+    ros, test_model, tmp_path
+):
+    registry = tmp_path / "voices.yaml"
+    registry.write_text(write_voices_yaml(test_model, "test", "alice"))
+    node = start_node(ros, test_model, voices_file=str(registry), voice="alice")
+    registry.write_text(write_voices_yaml(test_model, "test"))
+    assert ros.call(Trigger, "tts/reload_voices", Trigger.Request()).success
+    assert wait_for(lambda: node.get_parameter("voice").value == "", 10.0)
+    ros.publisher(String, "tts/text").publish(String(data="Still speaking."))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    assert node.stats.dropped == 0
+
+
+def test_a_refused_parameter_change_changes_nothing(ros, test_model, tmp_path):
+    """A new registry with an unknown voice in one (atomic) change: neither is taken."""
+    from rcl_interfaces.srv import SetParametersAtomically
+
+    node = start_node(ros, test_model)
+    registry = tmp_path / "voices.yaml"
+    registry.write_text(write_voices_yaml(test_model, "test", "bob"))
+    request = SetParametersAtomically.Request()
+    request.parameters = [
+        Parameter("voices_file", value=str(registry)).to_parameter_msg(),
+        Parameter("voice", value="nobody").to_parameter_msg(),
+    ]
+    service = "tts_node/set_parameters_atomically"
+    result = ros.call(SetParametersAtomically, service, request).result
+    assert not result.successful and "unknown voice 'nobody'" in result.reason
+    assert list(node.engine.voices) == ["test"]
+    assert node.get_parameter("voices_file").value == test_model["voices"]
+    assert node.engine_config.voices_file == test_model["voices"]
+    assert ros.probe.count_subscribers("/tts/text/bob") == 0
 
 
 def test_a_broken_voices_file_is_refused_and_the_old_voices_keep_speaking(

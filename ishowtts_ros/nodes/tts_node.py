@@ -168,10 +168,11 @@ class TtsNode(Node):
     def _subscribe_text_topics(self) -> None:
         self._subscribe("tts/text", None)
         self._voice_topics: dict = {}  # voice id -> its tts/text/<id> subscription
+        self._voices_lock = threading.Lock()
         try:
             specs = load_voice_registry(self.engine_config.voices_file)
-        except (OSError, ValueError) as exc:
-            self.get_logger().error(f"voices file unusable, only tts/text is served: {exc}")
+        except (OSError, ValueError) as exc:  # the engine cannot load either, and says so
+            self.get_logger().error(f"voices file unusable, no tts/text/<voice> topics: {exc}")
             self.get_logger().debug(traceback.format_exc())
             specs = []
         self._subscribe_voices([spec.id for spec in specs])
@@ -186,14 +187,18 @@ class TtsNode(Node):
             if voice_id not in self._voice_topics:
                 self._voice_topics[voice_id] = self._subscribe(f"tts/text/{voice_id}", voice_id)
 
-    def reload_voices(self, voices_file: str) -> str:
-        """Read the registry again and use it; raise ValueError/OSError (nothing changes)."""
+    def read_voices(self, voices_file: str) -> list:
+        """Read a registry (not used yet); raise ValueError/OSError naming the problem."""
         if self.engine is None:
             raise ValueError("the engine is still loading (or failed): voices cannot change now")
-        specs = load_voice_registry(voices_file)
-        self.engine.set_voices(specs)
-        self._subscribe_voices([spec.id for spec in specs])
-        self.engine_config.voices_file = voices_file
+        return load_voice_registry(voices_file)
+
+    def use_voices(self, voices_file: str, specs: list) -> str:
+        """Make ``specs`` (read from ``voices_file``) the voices; return a summary."""
+        with self._voices_lock:  # the reload service and parameter changes both get here
+            self.engine.set_voices(specs)
+            self._subscribe_voices([spec.id for spec in specs])
+            self.engine_config.voices_file = voices_file
         unusable = "; ".join(f"{k} ({v})" for k, v in self.engine.voice_errors.items())
         summary = f"voices: {', '.join(self.engine.voices) or 'none'}"
         summary += f"; unusable: {unusable}" if unusable else ""
@@ -201,6 +206,23 @@ class TtsNode(Node):
             f"voices reloaded from {voices_file or 'the example voice'}: {summary}"
         )
         return summary
+
+    def _voice_gone(self, voice: str) -> bool:
+        return bool(voice) and voice not in self.engine.voices
+
+    def _fall_back_to_the_default_voice(self) -> None:
+        """The current voice is gone with a reload: tts/text speaks in the default voice."""
+        self.get_logger().warning(
+            f"voice {self.settings.voice!r} is gone from the reloaded voices: tts/text "
+            f"speaks in the default voice {self.engine.default_voice!r}"
+        )
+        self.settings = self.settings.replace(voice="")
+
+        def reset() -> None:  # after this callback: a parameter cannot change inside one
+            self.destroy_timer(timer)
+            self.set_parameters([Parameter("voice", value="")])
+
+        timer = self.create_timer(0.01, reset, callback_group=self.callbacks)
 
     def _serve_sound_play(self) -> None:
         if not self.settings.sound_play_interface or not getattr(self, "sample_rate", None):
@@ -285,33 +307,41 @@ class TtsNode(Node):
         return response
 
     def _on_reload_voices(self, request, response):
+        voices_file = self.engine_config.voices_file
         try:
-            response.message = self.reload_voices(self.engine_config.voices_file)
+            response.message = self.use_voices(voices_file, self.read_voices(voices_file))
             response.success = True
         except (OSError, ValueError) as exc:
             response.success, response.message = False, f"voices unchanged: {exc}"
+            return response
+        if self._voice_gone(self.settings.voice):
+            self._fall_back_to_the_default_voice()
         return response
 
     def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
         engine_changes, speech_changes = split_parameters({p.name: p.value for p in parameters})
         voices_file = engine_changes.pop("voices_file", None)
-        try:
+        try:  # everything is checked before anything changes: a refusal changes nothing
             synthesis = self.synthesis.replace(**engine_changes)  # validates
             settings = self.settings.replace(**speech_changes)
-            if voices_file is not None:  # a bad registry is refused; the old one stays
-                self.reload_voices(voices_file)
+            specs = self.read_voices(voices_file) if voices_file is not None else None
         except (TypeError, ValueError, OSError) as exc:
             return SetParametersResult(successful=False, reason=str(exc))
         except Exception as exc:  # a parameter callback must not take the node down
             self.get_logger().error(f"parameter change failed: {exc}\n{traceback.format_exc()}")
             return SetParametersResult(successful=False, reason=f"{type(exc).__name__}: {exc}")
         voice = speech_changes.get("voice")
-        if voice and self.engine is not None and voice not in self.engine.voices:
-            return SetParametersResult(
-                successful=False,
-                reason=f"unknown voice {voice!r} (known: {', '.join(self.engine.voices)})",
-            )
+        if voice and self.engine is not None:
+            known = [spec.id for spec in specs] if specs is not None else list(self.engine.voices)
+            if voice not in known:
+                return SetParametersResult(
+                    successful=False, reason=f"unknown voice {voice!r} (known: {', '.join(known)})"
+                )
+        if specs is not None:
+            self.use_voices(voices_file, specs)
         self.synthesis, self.settings = synthesis, settings
+        if specs is not None and self._voice_gone(settings.voice):
+            self._fall_back_to_the_default_voice()
         for dropped, reason in self.queue.configure(settings.max_queue, settings.queue_policy):
             self.speaker.drop_all([dropped], reason)
         return SetParametersResult(successful=True)
