@@ -23,7 +23,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   "${PIP[@]}" --upgrade "pip>=25"
   # shellcheck disable=SC2046  # one argument per requirement line
   "${PIP[@]}" -r requirements-test.txt numpy \
-    $(grep -E '^(PyYAML|soundfile|soxr|sounddevice|wetext|kaldifst)[>=]' requirements.txt)
+    $(grep -E '^(PyYAML|soundfile|soxr|sounddevice|pysbd|wetext|kaldifst)[>=]' requirements.txt)
   # f5-tts without its dependencies: only for the vocab file it ships
   "${PIP[@]}" --no-deps "$(grep -E '^f5-tts==' requirements.txt)"
   echo "$digest" > "$stamp"

@@ -556,3 +556,62 @@ def test_a_text_sent_while_another_plays_follows_it_without_a_gap(ros, test_mode
     gap = gap_after(audio.messages, chunks)
     print(f"gap between the two texts: {gap * 1000:.1f} ms")
     assert -1e-6 <= gap <= 0.05
+
+
+REPLY = (
+    "Hello there, I am your robot. The package is at the front desk, three meters ahead. "
+    "Please take it before five o'clock today."
+)
+
+
+def stream_reply(publisher, reply, pieces_of=4, period_s=0.05):
+    """Publish ``reply`` as a language model writes it: a few characters 20 times a second."""
+    for start in range(0, len(reply), pieces_of):
+        publisher.publish(String(data=reply[start : start + pieces_of]))
+        time.sleep(period_s)
+
+
+def test_a_streamed_reply_is_heard_as_one_utterance_without_gaps(ros, test_model):
+    node = start_node(ros, test_model)  # published only: stamps keep real time
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text_stream")
+    stream_reply(publisher, REPLY)
+    publisher.publish(String(data=""))  # the end of the reply
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    assert [m.data for m in speaking.messages] == [False, True, False]  # one span
+    gaps = [gap_after(audio.messages, n) for n in range(1, len(audio))]
+    print(f"{len(audio)} chunks, gaps between them (ms): {[round(g * 1000, 1) for g in gaps]}")
+    assert len(audio) >= 3 and all(-1e-6 <= gap <= 0.05 for gap in gaps)
+    assert node.stats.dropped == node.stats.failed == 0
+
+
+def test_a_streamed_reply_is_spoken_while_it_is_still_being_written(ros, test_model):
+    node = start_node(ros, test_model)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text_stream/test")  # a voice's own stream topic
+    first, rest = REPLY.split(". ", 1)
+    stream_reply(publisher, first + ". Th")  # the first sentence ends; the reply goes on
+    assert wait_for(lambda: len(audio) >= 1, 60.0)  # heard before the reply is complete
+    assert node.stats.spoken == 0 and len(node.queue) == 0
+    stream_reply(publisher, rest[2:])
+    publisher.publish(String(data=""))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    heard = sum(len(m.audio.data) for m in audio.messages) / 2 / 24000
+    whole = node.engine.estimate_seconds(first + ".") + node.engine.estimate_seconds(rest)
+    assert heard == pytest.approx(whole, rel=0.25)  # the rest as whole chunks, not per piece
+
+
+def test_a_stop_cuts_the_whole_streamed_reply_and_a_quiet_one_ends_by_itself(ros, test_model):
+    node = start_node(ros, test_model, stream_idle_s=0.5)
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    publisher = ros.publisher(String, "tts/text_stream")
+    stream_reply(publisher, "The first sentence of a long answer. And th")
+    assert wait_for(lambda: speaking.messages[-1].data, 60.0)
+    assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
+    stream_reply(publisher, "en the rest of that answer, never said.")  # the stopped reply's
+    publisher.publish(String(data=""))
+    assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
+    assert (node.stats.spoken, node.stats.dropped) == (0, 1)
+    stream_reply(publisher, "A new reply that goes quiet")  # no end: idle for 0.5 s ends it
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error

@@ -242,13 +242,17 @@ class Engine:
         text: str,
         voice_id: Optional[str] = None,
         settings: Optional[SynthesisSettings] = None,
+        continuing: bool = False,
     ) -> List[ChunkPlan]:
-        """Normalise and chunk ``text``, and size each chunk as upstream does."""
+        """Normalise and chunk ``text``, and size each chunk as upstream does.
+
+        ``continuing``: no short first chunk (see :meth:`synthesize_stream`).
+        """
         voice = self.get_voice(voice_id)
         settings = settings or self.settings
         speed = settings.speed * voice.spec.speed
         with self._phase("normalise"):
-            chunks = self._chunk_texts(text, voice, settings)
+            chunks = self._chunk_texts(text, voice, settings, continuing)
         with self._phase("plan"):
             return self._plan_chunks(text, chunks, voice, speed)
 
@@ -273,7 +277,9 @@ class Engine:
             raise TextError(f"nothing speakable in text {text!r}")
         return plans
 
-    def _chunk_texts(self, text: str, voice: "Voice", settings: SynthesisSettings) -> List[str]:
+    def _chunk_texts(
+        self, text: str, voice: "Voice", settings: SynthesisSettings, continuing: bool = False
+    ) -> List[str]:
         return text_chunks(
             text,
             self.vocab,
@@ -282,7 +288,7 @@ class Engine:
             voice.ref_text,
             voice.reference.source_seconds,
             settings.speed * voice.spec.speed,
-            self.config.first_chunk_max_bytes,
+            0 if continuing else self.config.first_chunk_max_bytes,
         )
 
     def estimate_seconds(
@@ -308,20 +314,23 @@ class Engine:
         seed: Optional[int] = None,
         cancel: Optional[threading.Event] = None,
         use_phrase_cache: bool = True,
+        continuing: bool = False,
     ) -> Iterator[AudioChunk]:
         """Yield speech chunk by chunk; each chunk's end is held back to cross-fade the next.
 
         ``settings`` are this call's (default: the config's); ``seed`` overrides theirs.
         ``cancel`` stops synthesis between model steps with
         :class:`~ishowtts_ros.engine.errors.SynthesisCancelled`. ``use_phrase_cache``
-        False synthesises anew and keeps nothing.
+        False synthesises anew and keeps nothing. ``continuing``: the text goes on an
+        utterance already speaking (a streamed reply), so its first chunk is not kept
+        short.
         """
         settings = settings or self.settings
         if seed is not None:
             settings = settings.replace(seed=seed)
         voice = self.get_voice(voice_id)
-        if self.phrases is None or not use_phrase_cache:
-            yield from self._synthesize(text, voice, settings, cancel)
+        if self.phrases is None or not use_phrase_cache or continuing:
+            yield from self._synthesize(text, voice, settings, cancel, continuing)
             return
         key = self._phrase_key(text, voice, settings)
         cached = self.phrases.get(key)
@@ -376,9 +385,9 @@ class Engine:
         )
 
     def _synthesize(
-        self, text: str, voice: "Voice", settings: SynthesisSettings, cancel
+        self, text: str, voice: "Voice", settings: SynthesisSettings, cancel, continuing=False
     ) -> Iterator[AudioChunk]:
-        plans = self.plan(text, voice.spec.id, settings)
+        plans = self.plan(text, voice.spec.id, settings, continuing)
         # One generator per utterance: its chunks draw fresh noise in order, as upstream's
         # after torch.manual_seed(seed).
         seed = settings.seed if settings.seed >= 0 else random.randrange(2**31)

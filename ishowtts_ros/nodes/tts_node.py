@@ -15,7 +15,7 @@ import socket
 import sys
 import threading
 import traceback
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from diagnostic_msgs.msg import DiagnosticArray
 from rcl_interfaces.msg import SetParametersResult
@@ -43,6 +43,7 @@ from ishowtts_ros.speech.diagnostics import speech_status
 from ishowtts_ros.speech.memory import bound_memory_caches
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
+from ishowtts_ros.speech.reply_stream import ReplyStream
 from ishowtts_ros.speech.settings import (
     TTS_NODE_SETTINGS,
     SpeechSettings,
@@ -167,7 +168,10 @@ class TtsNode(Node):
 
     def _subscribe_text_topics(self) -> None:
         self._subscribe("tts/text", None)
-        self._voice_topics: dict = {}  # voice id -> its tts/text/<id> subscription
+        self._subscribe("tts/text_stream", None, self._on_reply_piece)
+        self._voice_topics: dict = {}  # voice id -> its tts/text(_stream)/<id> subscriptions
+        self._replies: Dict[str, ReplyStream] = {}  # stream topic -> its open reply
+        self._replies_lock = threading.Lock()
         self._voices_lock = threading.Lock()
         try:
             specs = load_voice_registry(self.engine_config.voices_file)
@@ -180,12 +184,16 @@ class TtsNode(Node):
             self._subscribe(topic, None)
 
     def _subscribe_voices(self, voice_ids: List[str]) -> None:
-        """One tts/text/<id> topic per voice: new voices get theirs, removed ones lose it."""
+        """Subscribe tts/text/<id> and tts/text_stream/<id> of new voices; drop gone ones'."""
         for gone in set(self._voice_topics) - set(voice_ids):
-            self.destroy_subscription(self._voice_topics.pop(gone))
+            for subscription in self._voice_topics.pop(gone):
+                self.destroy_subscription(subscription)
         for voice_id in voice_ids:
             if voice_id not in self._voice_topics:
-                self._voice_topics[voice_id] = self._subscribe(f"tts/text/{voice_id}", voice_id)
+                self._voice_topics[voice_id] = (
+                    self._subscribe(f"tts/text/{voice_id}", voice_id),
+                    self._subscribe(f"tts/text_stream/{voice_id}", voice_id, self._on_reply_piece),
+                )
 
     def read_voices(self, voices_file: str) -> list:
         """Read a registry (not used yet); raise ValueError/OSError naming the problem."""
@@ -211,7 +219,7 @@ class TtsNode(Node):
         return bool(voice) and voice not in self.engine.voices
 
     def _fall_back_to_the_default_voice(self) -> None:
-        """The current voice is gone with a reload: tts/text speaks in the default voice."""
+        """Speak tts/text in the default voice: the current one is gone with a reload."""
         self.get_logger().warning(
             f"voice {self.settings.voice!r} is gone from the reloaded voices: tts/text "
             f"speaks in the default voice {self.engine.default_voice!r}"
@@ -239,11 +247,12 @@ class TtsNode(Node):
             voices=lambda: list(self.engine.voices) if self.engine else [],
         )
 
-    def _subscribe(self, topic: str, voice: Optional[str]):
+    def _subscribe(self, topic: str, voice: Optional[str], on_message=None):
+        on_message = on_message or self._on_text
         return self.create_subscription(
             String,
             topic,
-            lambda msg: self._on_text(msg, voice, topic),
+            lambda msg: on_message(msg, voice, topic),
             TEXT_QOS,
             callback_group=self.text_callbacks,
         )
@@ -274,6 +283,26 @@ class TtsNode(Node):
             return
         text = self.within_max_chars(text, topic)
         self.enqueue(Utterance(text, voice or self.settings.voice or None))
+
+    def _on_reply_piece(self, msg: String, voice: Optional[str], topic: str) -> None:
+        """Add a piece to the reply open on ``topic``, or open one; an empty piece ends it."""
+        with self._replies_lock:
+            reply = self._replies.get(topic)
+            if not msg.data:
+                if reply is None:
+                    self.stats.count("ignored")
+                else:
+                    reply.end()
+                    del self._replies[topic]
+                return
+            if reply is not None and reply.add(msg.data):
+                return
+            reply = ReplyStream(self.settings.stream_idle_s, self.settings.max_chars)
+            reply.add(msg.data)
+            self._replies[topic] = reply
+        item = Utterance(msg.data, voice or self.settings.voice or None, stream=reply)
+        item.on_done = lambda done: done.outcome == "spoken" or reply.abandon()
+        self.enqueue(item)
 
     def within_max_chars(self, text: str, where: str) -> str:
         """``text`` cut at a sentence end to ``max_chars``, with a warning when it is."""

@@ -9,9 +9,12 @@ import collections
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Deque, List, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Deque, List, Optional, Tuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ishowtts_ros.speech.reply_stream import ReplyStream
 
 POLICIES = ("queue", "interrupt", "drop_new", "drop_oldest")
 
@@ -35,6 +38,8 @@ class Utterance:
     """Say (or play) it again and again until it is stopped; synthesised once."""
     key: str = ""
     """What a stop request names it by (sound_play's PLAY_STOP)."""
+    stream: Optional["ReplyStream"] = None
+    """A reply still arriving piece by piece (``text`` is its first piece)."""
     on_start: Optional[Callable[["Utterance"], None]] = None
     """Called when its audio starts to be heard."""
     on_done: Optional[Callable[["Utterance"], None]] = None

@@ -249,6 +249,8 @@ class Speaker:
             outcome = None
             if item.sound is not None:
                 self._play(item, *item.sound, cancel)
+            elif item.stream is not None:
+                outcome = self._say_reply(item, cancel)
             elif self.engine is None:
                 self._say_with_fallback(item, cancel)
             else:
@@ -341,6 +343,50 @@ class Speaker:
                 self._write(item, samples, rate)
         waited = max(0.0, started - item.received)
         return SpeechTiming(synthesis_s, audio_s, first_audio or 0.0, waited, from_cache)
+
+    def _say_reply(self, item: Utterance, cancel: threading.Event) -> Optional[SpeechTiming]:
+        """Say a reply streamed in, each text as soon as it is complete: one utterance."""
+        from ishowtts_ros.engine.errors import TextError
+
+        first_audio: Optional[float] = None
+        waited = synthesis_s = audio_s = 0.0
+        continuing = False  # later texts go on the utterance: no short first chunk
+        while True:
+            if cancel.is_set():
+                raise Stopped()
+            text = item.stream.take()
+            if text is None:
+                break
+            if not text:
+                item.stream.wait(POLL_S)
+                continue
+            if self.engine is None:
+                samples = self.fallback.synthesize(text, self.synthesis().language)
+                self._play(item, samples, self.fallback.sample_rate, cancel)
+                continue
+            started = time.monotonic()
+            if first_audio is None:
+                waited = started - item.received
+            try:
+                for chunk in self.engine.synthesize_stream(
+                    text, item.voice, self.synthesis(), cancel=cancel, continuing=continuing
+                ):
+                    if cancel.is_set():
+                        raise Stopped()
+                    if first_audio is None:
+                        first_audio = time.monotonic() - started
+                    self._write(item, chunk.samples, chunk.sample_rate)
+                    synthesis_s += chunk.synthesis_s
+                    audio_s += chunk.seconds
+            except TextError as exc:  # one sentence with nothing to say: the rest still is
+                LOG.info("skipped in a streamed reply: %s", exc)
+            continuing = True
+        if not item.started:
+            raise TextError("nothing speakable in the streamed reply")
+        if self.engine is None:
+            self.stats.count("fallback_spoken")
+            return None
+        return SpeechTiming(synthesis_s, audio_s, first_audio or 0.0, waited)
 
     def _say_with_fallback(self, item: Utterance, cancel: threading.Event) -> None:
         """Say the text in the fallback voice: no engine can (yet)."""

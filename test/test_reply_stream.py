@@ -1,0 +1,93 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Replies streamed in piece by piece, handed out sentence by sentence (no torch, no ROS)."""
+
+import time
+
+import pytest
+
+from ishowtts_ros.speech.reply_stream import LONG_SENTENCE_CHARS, ReplyStream, sentence_ends
+
+pytestmark = pytest.mark.no_torch
+
+REPLY = (
+    "Dr. Smith left the package at 5 p.m. today. It weighs 3.5 kg and costs $12.50. "
+    "The tracking page is https://example.com/track?id=42 if you need it. "
+    "「你好。」他说。请在3号门等候！"
+)
+
+
+def split(text):
+    ends = sentence_ends(text)
+    return [text[a:b].strip() for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def test_sentences_keep_abbreviations_decimals_money_urls_and_chinese_quotes_whole():
+    assert split(REPLY) == [
+        "Dr. Smith left the package at 5 p.m. today.",
+        "It weighs 3.5 kg and costs $12.50.",
+        "The tracking page is https://example.com/track?id=42 if you need it.",
+        "「你好。」他说。",
+        "请在3号门等候！",
+    ]
+
+
+def stream_in(reply, pieces_of=3, idle_s=5.0):
+    """Feed ``reply`` in pieces of a few characters; return what was handed out, and when."""
+    stream = ReplyStream(idle_s, 10_000)
+    said = []
+    for start in range(0, len(reply), pieces_of):
+        assert stream.add(reply[start : start + pieces_of])
+        text = stream.take()
+        if text:
+            said.append((text, start + pieces_of))
+    stream.end()
+    while (text := stream.take()) is not None:
+        if text:
+            said.append((text, len(reply)))
+    return said
+
+
+def test_first_the_first_sentence_as_soon_as_text_follows_it_then_all_that_is_complete():
+    said = stream_in(REPLY)
+    assert "".join(text for text, _ in said).replace(" ", "") == REPLY.replace(" ", "")
+    first, at = said[0]
+    assert first == "Dr. Smith left the package at 5 p.m. today."
+    assert at <= len(first) + 1 + 3  # handed out with the piece after its end
+    # Every later text is whole sentences: nothing is cut inside one.
+    assert all(text in split(REPLY) or len(split(text)) > 1 for text, _ in said[1:])
+
+
+def test_a_long_sentence_without_an_end_is_said_up_to_its_last_clause():
+    stream = ReplyStream(5.0, 10_000)
+    stream.add("Hello. ")
+    stream.add("x")
+    assert stream.take() == "Hello."
+    clause = "first we go left past the kitchen, " * 6
+    stream.add(clause + "then")
+    assert len(clause) > LONG_SENTENCE_CHARS
+    assert stream.take() == ("x" + clause).strip()
+    assert stream.take() == ""  # "then" may still grow
+
+
+def test_a_quiet_reply_ends_by_itself_and_the_next_piece_opens_another():
+    stream = ReplyStream(0.05, 10_000)
+    assert stream.add("No end to this")
+    assert stream.take() == ""
+    time.sleep(0.06)
+    assert stream.over and stream.take() == "No end to this"
+    assert stream.take() is None
+    assert not stream.add("Too late.")  # belongs to the next reply
+
+
+def test_an_abandoned_reply_swallows_its_later_pieces_and_the_rest_is_cut_at_max_chars():
+    stream = ReplyStream(5.0, 10_000)
+    stream.add("Stopped right here. And")
+    stream.abandon()
+    assert stream.add(" the rest of it.")  # still this reply's, left unsaid
+    assert stream.take() is None
+    short = ReplyStream(5.0, 12)
+    short.add("Twelve chars and more.")
+    short.end()
+    assert short.cut and short.take() == "Twelve chars"
