@@ -76,7 +76,9 @@ class Speaker:
         return sum(self.counts.values())
 
     def ready(self) -> bool:
-        return self.publisher.get_subscription_count() > 0 and self.counts != {}
+        """Discovered, and the engine loaded (texts sent earlier meet the fallback voice)."""
+        engine = self.status[1].get("engine")
+        return self.publisher.get_subscription_count() > 0 and engine == "ready"
 
     def done_with(self, sent: int) -> bool:
         return self.accounted() >= sent and (not self.speaking or not self.speaking[-1])

@@ -67,10 +67,20 @@ def stop_node(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def engine_state(msg, states: list) -> None:
+    """Keep the engine state the speech diagnostic reports."""
+    from ishowtts_ros.speech.diagnostics import STATUS_NAME
+
+    for status in msg.status:
+        if status.name == STATUS_NAME:
+            states.append(next((kv.value for kv in status.values if kv.key == "engine"), ""))
+
+
 def say_and_record(text: str, timeout: float) -> tuple:
     """Publish ``text`` on tts/text; collect tts/audio until tts/speaking turns false."""
     import rclpy
     from audio_common_msgs.msg import AudioDataStamped
+    from diagnostic_msgs.msg import DiagnosticArray
     from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
     from std_msgs.msg import Bool, String
 
@@ -90,14 +100,19 @@ def say_and_record(text: str, timeout: float) -> tuple:
         QoSProfile(depth=200, reliability=ReliabilityPolicy.RELIABLE),
     )
     node.create_subscription(Bool, "tts/speaking", lambda m: speaking.append(m.data), latched)
+    engine = []  # the speech diagnostic's engine state
+    node.create_subscription(
+        DiagnosticArray, "/diagnostics", lambda m: engine_state(m, engine), 10
+    )
     publisher = node.create_publisher(String, "tts/text", 10)
     deadline = time.monotonic() + timeout
     try:
-        while (
-            publisher.get_subscription_count() == 0 or node.count_publishers("/tts/speaking") == 0
-        ):
+        # Loaded first: while it loads, the fallback voice would say the text instead.
+        while publisher.get_subscription_count() == 0 or engine[-1:] != ["ready"]:
             if time.monotonic() > deadline:
                 raise TimeoutError("tts_node did not come up")
+            if engine[-1:] == ["failed"]:
+                raise TimeoutError("the engine failed to load (see tts_node's log)")
             rclpy.spin_once(node, timeout_sec=0.1)
         sent = time.monotonic()
         publisher.publish(String(data=text))
