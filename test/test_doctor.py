@@ -39,8 +39,10 @@ def by_name(result):
     return {check["name"]: check for check in json.loads(result.stdout)}
 
 
-def test_doctor_on_this_machine_with_the_test_model(tmp_path, test_model):
-    params = params_file(tmp_path, test_model, compile="default")
+def test_doctor_on_this_machine_with_the_test_model(tmp_path, test_model, compile_cache_dir):
+    params = params_file(
+        tmp_path, test_model, compile="default", compile_cache_dir=compile_cache_dir
+    )
     result = doctor("--params-file", params, "--json")
     checks = by_name(result)
     assert result.returncode == 0, result.stdout
@@ -78,8 +80,10 @@ def test_a_missing_checkpoint_and_an_unreadable_clip_fail_with_their_fix(tmp_pat
     assert checks["voice bob"]["status"] == "FAIL" and "3-10 s" in checks["voice bob"]["fix"]
 
 
-def test_a_compiler_that_fails_is_a_warning_with_its_fix(tmp_path, test_model):
-    params = params_file(tmp_path, test_model, compile="default")
+def test_a_compiler_that_fails_is_a_warning_with_its_fix(tmp_path, test_model, compile_cache_dir):
+    params = params_file(
+        tmp_path, test_model, compile="default", compile_cache_dir=compile_cache_dir
+    )
     check = by_name(doctor("--params-file", params, "--json", env={"CXX": "false"}))["compile"]
     assert check["status"] == "WARN" and "C++ compiler" in check["detail"], check
     assert "speech runs uncompiled" in check["detail"] and "compile: none" in check["fix"]

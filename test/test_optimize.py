@@ -180,7 +180,7 @@ def test_compile_cache_lands_in_the_configured_folder_and_the_process_keeps_its_
     assert os.environ.get("TORCHINDUCTOR_CACHE_DIR") != compile_cache_dir
 
 
-@pytest.mark.parametrize("mode", ["reduce-overhead", "max-autotune"])
+@pytest.mark.parametrize("mode", ["max-autotune"])  # reduce-overhead is default on a CPU
 def test_other_compile_modes_run_on_cpu(engine, engine_config, tmp_path, mode):
     other = Engine.load(
         engine_config.replace(compile=mode, buckets=[512], compile_cache_dir=str(tmp_path))

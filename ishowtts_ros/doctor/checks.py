@@ -9,6 +9,7 @@ import importlib
 import importlib.metadata
 import importlib.util
 import os
+import random
 import shutil
 import sys
 from dataclasses import dataclass
@@ -159,10 +160,11 @@ def compile_cache(config) -> List[Check]:
 
 
 def compile_works(config, on_jetson: bool) -> List[Check]:
-    """Compile a tiny function as the engine would (mode, device), in a fresh cache.
+    """Compile a tiny function as the engine would: its mode, device and cache folder.
 
-    A fresh cache, so that the compiler really runs: a cached graph would hide a missing
-    C++ compiler or Triton.
+    The function is new each time (a random constant in it), so that the compiler really
+    runs: a cached graph would hide a missing C++ compiler or Triton. The cache folder
+    keeps what the compiler builds once (headers: seconds), as it does for the engine.
     """
     try:
         import torch
@@ -180,10 +182,11 @@ def compile_works(config, on_jetson: bool) -> List[Check]:
         problem = "no Triton for this torch"
     else:
         try:
-            from torch._inductor.utils import fresh_cache
+            from ishowtts_ros.engine.optimize import default_compile_cache_dir, inductor_cache_in
 
-            with fresh_cache():
-                compiled = torch.compile(lambda x: torch.nn.functional.gelu(x) * 2, mode=mode)
+            scale = random.random()
+            with inductor_cache_in(config.compile_cache_dir or default_compile_cache_dir()):
+                compiled = torch.compile(lambda x: torch.nn.functional.gelu(x) * scale, mode=mode)
                 compiled(torch.randn(64, device=device))
             return [Check("compile", OK, f"torch.compile ({mode}) works on {device.type}")]
         except Exception as exc:  # no C++ compiler, no Triton, an inductor error
