@@ -139,7 +139,7 @@ class ReplyStream:
             end = ends[-1] if over or self._handed_out else ends[0]
             text, self._pending = self._pending[:end], self._pending[end:]
             self._handed_out = True
-            return text.strip() or ("" if not over else self.take())
+            return text.strip()
 
     def wait(self, timeout: float) -> None:
         """Wait for a new piece, the end, or ``timeout``, whichever comes first."""
