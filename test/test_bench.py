@@ -5,10 +5,10 @@
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
+from processes import run_command
 
 from ishowtts_ros.audio.wav import read_wav
 from ishowtts_ros.bench.analyses import PHASES
@@ -22,9 +22,7 @@ BENCH = os.path.join(os.path.dirname(sys.executable), "ishowtts-bench")
 
 def bench(*args):
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    return subprocess.run(
-        [BENCH, *args], capture_output=True, text=True, timeout=600, env=env, check=False
-    )
+    return run_command([BENCH, *args], timeout=600, env=env)
 
 
 @pytest.fixture(scope="module")

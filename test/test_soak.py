@@ -5,10 +5,10 @@
 
 import json
 import os
-import subprocess
 import sys
 
 import pytest
+from processes import run_command
 
 from ishowtts_ros.bench.soak import (
     FLIP_EVERY,
@@ -85,7 +85,7 @@ def test_summary_finds_growth_after_warm_up_and_latency_drift_on_the_same_texts(
 
 def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
     out = tmp_path / "soak"
-    result = subprocess.run(
+    result = run_command(
         [
             sys.executable,
             "-m",
@@ -97,11 +97,8 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
             "--out",
             str(out),
         ],
-        capture_output=True,
-        text=True,
         timeout=300,
         env=dict(os.environ, HF_HUB_OFFLINE="1"),
-        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads((out / "soak.json").read_text())

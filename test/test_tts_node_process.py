@@ -13,6 +13,7 @@ import pytest
 from audio_common_msgs.msg import AudioDataStamped
 from std_msgs.msg import Bool, String
 
+from processes import run_command
 from ros_harness import LATCHED, RosHarness, wait_for
 
 NODE = os.path.join(os.path.dirname(sys.executable), "tts_node")
@@ -152,7 +153,7 @@ def test_demo_says_a_sentence_end_to_end(tmp_path):
     demo = os.path.join(os.path.dirname(sys.executable), "ishowtts-demo")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = tmp_path / "hello.wav"
-    result = subprocess.run(
+    result = run_command(
         [
             demo,
             "Hello robot.",
@@ -165,11 +166,8 @@ def test_demo_says_a_sentence_end_to_end(tmp_path):
             "--timeout",
             "120",
         ],
-        capture_output=True,
-        text=True,
         timeout=300,
         env=dict(os.environ, HF_HUB_OFFLINE="1"),
-        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "real F5-TTS weights not found" in result.stdout

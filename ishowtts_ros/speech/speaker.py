@@ -307,6 +307,8 @@ class Speaker:
                 self._set_speaking(False)
 
         with self._lock:
+            if item.attempt != attempt:
+                return  # cut after its synthesis ended: the cut accounted for it
             self._unheard.append(item)
         if not self.sinks:
             waiting[0] = 1

@@ -1,0 +1,43 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""The speaker with the small engine and a real output, stopped at chosen moments."""
+
+import threading
+
+from ishowtts_ros.speech.pacing import PacedOutput
+from ishowtts_ros.speech.queue import TextQueue, Utterance
+from ishowtts_ros.speech.speaker import Speaker
+from ishowtts_ros.speech.stats import SpeechStats
+
+WAIT_S = 120.0  # bounds a wait if the speaker hangs; never reached when it works
+
+
+def test_a_stop_after_the_last_chunk_ends_the_text_and_speaking(engine):
+    """A stop that lands after the synthesis ended, before the text waits to be heard."""
+    speaking = []
+    quiet = threading.Event()
+
+    def on_speaking(value):
+        speaking.append(value)
+        if not value:
+            quiet.set()
+
+    def emit(samples, rate, start):
+        speaker.stop_all()  # while the speaker hands on the text's one and only chunk
+
+    output = PacedOutput(emit, lead_s=None)
+    stats = SpeechStats()
+    speaker = Speaker(
+        TextQueue(), stats, [output], on_speaking, lambda: 1.0, lambda: engine.config.synthesis()
+    )
+    text = Utterance("Go.")
+    speaker.queue.put(text)  # taken before the warm-up steps, which run once idle
+    speaker.engine_loaded(engine)
+    speaker.start()
+    try:
+        assert text.done.wait(WAIT_S) and text.outcome == "dropped"
+        assert quiet.wait(WAIT_S) and speaking == [True, False]
+        assert stats.dropped == 1 and stats.spoken == 0
+    finally:
+        speaker.close()
