@@ -19,14 +19,40 @@ class Gate:
         self.reached.set()
         self.opened.wait(GATE_TIMEOUT_S)
 
+    def open(self):
+        self.opened.set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.open()  # whatever the test asserted, the held thread goes on
+
 
 class SynthesisGate(Gate):
-    """Holds the model's next forward pass (a synthesis in progress) while closed."""
+    """Holds the synthesis at the model's next pass once ``chunks`` chunks were decoded.
 
-    def __init__(self, transformer):
+    ``chunks`` 0 holds a synthesis in progress before its first chunk; 1 lets one chunk
+    out (to the outputs) and holds the next one.
+    """
+
+    def __init__(self, engine, chunks: int = 0):
         super().__init__()
-        self._hook = transformer.register_forward_pre_hook(lambda *args: self.hold())
+        self.decoded = 0
+        self._chunks = chunks
+        self._hooks = [
+            engine.cfm.transformer.register_forward_pre_hook(self._before_pass),
+            engine.runtime.decoder.vocos.head.register_forward_hook(self._after_decoding),
+        ]
+
+    def _before_pass(self, *args):
+        if self.decoded >= self._chunks:
+            self.hold()
+
+    def _after_decoding(self, *args):
+        self.decoded += 1
 
     def open(self):
-        self._hook.remove()
+        for hook in self._hooks:
+            hook.remove()
         self.opened.set()

@@ -67,14 +67,16 @@ def test_results_hold_every_measure(full_run):
     engine = results["engine"]
     for key in ("mean", "median", "min", "max", "stdev", "cv_percent"):
         assert key in engine["rtf"] and key in engine["synthesis_s"]
-    assert engine["rtf"]["min"] > 0 and engine["speedup"] == pytest.approx(
-        1 / engine["rtf"]["mean"]
-    )
+    assert 0 < engine["rtf"]["min"] <= engine["rtf"]["median"] <= engine["rtf"]["max"]
+    assert engine["speedup"] == pytest.approx(1 / engine["rtf"]["mean"])
     assert engine["first_chunk_s"]["median"] <= engine["synthesis_s"]["median"]
     for key in ("device", "dtype", "compile_mode", "nfe_step", "torch_version", "peak_rss_mb"):
         assert key in results
     assert results["speedup_vs_upstream_defaults"] > 1.0  # NFE 7 against upstream's 32
-    assert results["speedup_same_nfe"] > 0 and results["first_audio_short_s"] > 0
+    same_nfe = results["upstream_same_nfe"]["synthesis_s"]["median"]
+    assert results["speedup_same_nfe"] == pytest.approx(same_nfe / engine["synthesis_s"]["median"])
+    short = results["short_sentence"]["first_chunk_s"]
+    assert short["min"] <= results["first_audio_short_s"] <= short["max"]
     assert 0 < results["first_chunk_fraction"] < 1
     assert results["flop_floor"]["transformer_flops"] > 0 and results["flop_floor_ratio"] > 0
     profile = results["profile"]
@@ -94,7 +96,7 @@ def test_results_hold_every_measure(full_run):
     precision = results["precision"]
     assert 0 < precision["max_abs"] < 0.05 and 0 < precision["vocoder_max_abs"]
     cache = results["phrase_cache"]
-    assert cache["first_audio_hit_s"] < 0.05 < cache["first_audio_miss_s"]
+    assert cache["first_audio_hit_s"] < cache["first_audio_miss_s"]  # side by side
     assert cache["data_mb_per_minute"] == pytest.approx(24000 * 60 * 4 / 2**20, rel=0.01)
     assert "speedup_vs_upstream_defaults" in stdout and "RTF" in stdout
 

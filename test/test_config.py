@@ -69,3 +69,26 @@ def test_yaml_paths_are_relative_to_the_file(tmp_path):
 def test_to_dict_round_trips():
     config = EngineConfig(nfe_step=16, seed=3)
     assert EngineConfig.from_dict(config.to_dict()) == config
+
+
+def test_the_hand_written_engine_yaml_states_the_tables_keys_ranges_and_choices():
+    """config/engine.yaml keeps its comments; what they state comes from the tables."""
+    import os
+    import re
+
+    from ishowtts_ros.engine.config import ENGINE_PARAMS
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with open(os.path.join(root, "config", "engine.yaml"), encoding="utf-8") as stream:
+        lines = [line for line in stream if re.match(r"^\w+:", line)]
+    assert len(lines) > 10
+    for line in lines:
+        key, _, rest = line.partition(":")
+        assert key in ENGINE_PARAMS, f"{key} is no engine setting"
+        param, comment = ENGINE_PARAMS[key], rest.partition("#")[2]
+        stated = re.search(r"(-?[\d.]+)\.\.(-?[\d.]+)", comment)
+        if stated:
+            assert (float(stated[1]), float(stated[2])) == (param.low, param.high), key
+        if "|" in comment:
+            choices = [part.split()[0] for part in re.sub(r"\(.*?\)", "", comment).split("|")]
+            assert choices == list(param.choices), key

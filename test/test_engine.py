@@ -51,6 +51,21 @@ def test_length_follows_upstreams_duration_rule_and_cross_fade(engine):
         assert audio.seconds == pytest.approx(engine.estimate_seconds(text), abs=1e-9)
 
 
+def test_reference_plus_chunk_fits_the_largest_configured_bucket(engine, engine_config):
+    """A run-on clause is cut so that no chunk outgrows the largest bucket, whatever it is."""
+    from ishowtts_ros.engine import Engine
+
+    run_on = " ".join(["robots walk to the kitchen and carry cups of tea"] * 8) + "."
+    small = Engine.load(engine_config.replace(buckets=[512, 768]))
+    assert small.planner.context_seconds < engine.planner.context_seconds
+    assert max(plan.duration for plan in engine.plan(run_on)) > 768
+    plans = small.plan(run_on)
+    assert max(plan.duration for plan in plans) <= 768
+    assert " ".join(p.text for p in plans) == " ".join(p.text for p in engine.plan(run_on))
+    unbucketed = Engine.load(engine_config.replace(buckets=[]))  # the default buckets' bound
+    assert unbucketed.planner.context_seconds == engine.planner.context_seconds
+
+
 def test_seed_reproduces_and_varies(engine):
     text = "Reproducible speech."
     first, again, other = (engine.synthesize(text, seed=s).samples for s in (7, 7, 8))

@@ -3,6 +3,7 @@
 
 """Optimisation switches on the CPU: each runs, and stays within a tolerance of fp32 eager."""
 
+import dataclasses
 import os
 
 import numpy as np
@@ -136,18 +137,22 @@ def test_runtime_parameter_changes_compile_nothing_after_warm_up(compiled):
 def test_a_length_no_bucket_holds_runs_eager_and_compiles_nothing(
     engine_config, compile_cache_dir
 ):
+    """Texts are planned within the largest bucket; a longer sequence still runs, eager."""
     engine = Engine.load(
         engine_config.replace(
             compile="default", buckets=[512], compile_cache_dir=compile_cache_dir
         )
     )
     engine.warm_up()
-    long_text = words(24)
-    assert max(plan.duration for plan in engine.plan(long_text)) > 512
+    plans = engine.plan(words(24))
+    assert len(plans) > 1 and max(plan.duration for plan in plans) <= 512
+    too_long = dataclasses.replace(plans[0], duration=600)
     graphs = counters["stats"]["unique_graphs"]
     eager = EagerCalls(engine.cfm.transformer)
     try:
-        engine.synthesize(long_text, seed=0)
+        with engine.runtime.io.stream_context():
+            generator = torch.Generator(engine.device).manual_seed(0)
+            engine.sample_mel(engine.get_voice(None), too_long, engine.settings, generator)
     finally:
         eager.close()
     assert eager.count > 0 and counters["stats"]["unique_graphs"] == graphs

@@ -363,8 +363,8 @@ def test_noise_of_successive_chunks_is_upstreams_stream_at_every_dtype(dtype):
     from ishowtts_ros.engine.sampling import initial_noise
 
     frames = (517, 260, 1033)
-    noise = torch.Generator().manual_seed(SEED)
-    ours = [initial_noise(n, 100, noise, dtype) for n in frames]
+    generator = torch.Generator().manual_seed(SEED)
+    ours = [initial_noise(n, 100, generator, dtype) for n in frames]
     torch.manual_seed(SEED)
     theirs = [torch.randn(n, 100, dtype=dtype)[None] for n in frames]
     assert all(torch.equal(a, b) for a, b in zip(ours, theirs, strict=True))
@@ -384,9 +384,9 @@ EDGE_TEXTS = {
 def test_chinese_edge_texts_are_chunked_at_punctuation_like_upstream(case, engine_at):
     from f5_tts.infer.utils_infer import chunk_text as upstream_chunk_text
 
-    from ishowtts_ros.engine.text import normalise_text
+    from ishowtts_ros.engine.text import fit_to_vocab
 
-    text = normalise_text(EDGE_TEXTS[case], engine_at.vocab)
+    text = fit_to_vocab(EDGE_TEXTS[case], engine_at.vocab)
     voice = engine_at.get_voice("zh")
     budget = max_chunk_bytes(voice.ref_text, voice.reference.source_seconds, 1.0)
     chunks = [plan.text for plan in engine_at.plan(EDGE_TEXTS[case], "zh")]

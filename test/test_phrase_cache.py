@@ -31,6 +31,25 @@ def test_a_phrase_said_again_is_its_first_rendition_byte_for_byte(cached):
     assert other.samples.shape != first.samples.shape
 
 
+def test_a_text_is_normalised_and_chunked_once_per_call(cached, monkeypatch):
+    """On a miss, the phrase's key is made of the very chunks that are then planned."""
+    from ishowtts_ros.engine.normalize import TextNormalizer
+
+    said, normalise = [], TextNormalizer.__call__
+
+    def counted(normalizer, text, *args, **kwargs):
+        said.append(text)
+        return normalise(normalizer, text, *args, **kwargs)
+
+    monkeypatch.setattr(TextNormalizer, "__call__", counted)
+    assert cached.settings.normalize_text
+    cached.synthesize(PHRASE)  # a miss: key, plan and speech from one chunking
+    assert said == [PHRASE]
+    cached.synthesize(PHRASE)  # a hit: chunked for its key, nothing else
+    assert said == [PHRASE, PHRASE]
+    assert cached.phrases.stats()["phrase cache hits"] == "1"
+
+
 def test_everything_that_changes_the_sound_changes_the_key(cached):
     cached.synthesize(PHRASE)
     for settings in (

@@ -29,7 +29,7 @@ def test_a_stop_after_the_last_chunk_ends_the_text_and_speaking(engine):
     output = PacedOutput(emit, lead_s=None)
     stats = SpeechStats()
     speaker = Speaker(
-        TextQueue(), stats, [output], on_speaking, lambda: 1.0, lambda: engine.config.synthesis()
+        TextQueue(), stats, [output], on_speaking, lambda: 1.0, engine.config.synthesis
     )
     text = Utterance("Go.")
     speaker.queue.put(text)  # taken before the warm-up steps, which run once idle

@@ -12,7 +12,7 @@ from ishowtts_ros.engine.errors import TextError
 from ishowtts_ros.engine.text import (
     chunk_text,
     max_chunk_bytes,
-    normalise_text,
+    fit_to_vocab,
     read_vocab,
     shipped_vocab_path,
 )
@@ -31,12 +31,12 @@ def vocab():
 
 
 def test_whitespace_and_control_characters_fold_to_single_spaces(vocab):
-    assert normalise_text("  Hello,\tworld!\x00\x07  Bye.\r\n", vocab) == "Hello, world! Bye."
+    assert fit_to_vocab("  Hello,\tworld!\x00\x07  Bye.\r\n", vocab) == "Hello, world! Bye."
 
 
 def test_terminal_escape_sequences_are_not_spoken(vocab):
     text = "\x1b[31mError:\x1b[0m motor \x1b[1;33mhot\x1b[K\x1bc now."
-    assert normalise_text(text, vocab) == "Error: motor hot now."
+    assert fit_to_vocab(text, vocab) == "Error: motor hot now."
 
 
 @pytest.mark.parametrize(
@@ -54,30 +54,30 @@ def test_text_the_vocab_covers_is_sent_as_upstream_sends_it(vocab, text):
     Curly quotes and ; stay for upstream's own token mapping; only ： and ； change.
     """
     expected = text.replace("：", "，").replace("；", "，")
-    assert normalise_text(text, vocab) == expected
+    assert fit_to_vocab(text, vocab) == expected
 
 
 def test_full_width_clause_marks_missing_from_the_vocab_become_the_full_width_comma(vocab):
     # Deliberate difference: upstream sends the unknown token for ：and ；.
     assert "：" not in vocab and "；" not in vocab and "，" in vocab
-    assert normalise_text("注意：前方有人；请让开。", vocab) == "注意，前方有人，请让开。"
+    assert fit_to_vocab("注意：前方有人；请让开。", vocab) == "注意，前方有人，请让开。"
 
 
 def test_unknown_characters_become_their_known_form_or_are_dropped(vocab):
     assert "ŵ" not in vocab and "ų" not in vocab and "é" in vocab
-    assert normalise_text("Ｒｏｂｏｔ １２３ 🤖 ŵaų café", vocab) == "Robot 123 wau café"
-    assert normalise_text("（好）", vocab) == "(好)"
+    assert fit_to_vocab("Ｒｏｂｏｔ １２３ 🤖 ŵaų café", vocab) == "Robot 123 wau café"
+    assert fit_to_vocab("（好）", vocab) == "(好)"
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", "?!...,", "🤖🤖", "\x00\x01", "，。！"])
 def test_unspeakable_text_is_a_clear_error(vocab, text):
     with pytest.raises(TextError, match="nothing speakable"):
-        normalise_text(text, vocab)
+        fit_to_vocab(text, vocab)
 
 
 def test_oversized_text_is_refused(vocab):
     with pytest.raises(TextError, match="limit"):
-        normalise_text("a" * 100_001, vocab)
+        fit_to_vocab("a" * 100_001, vocab)
 
 
 def test_budget_follows_upstream_formula():
@@ -138,7 +138,7 @@ def test_chinese_splits_at_full_width_punctuation_only():
 
 
 def test_long_chinese_paragraph_without_spaces_is_chunked_at_punctuation(vocab):
-    text = normalise_text((CHINESE_PARAGRAPH * 20)[:2000], vocab)
+    text = fit_to_vocab((CHINESE_PARAGRAPH * 20)[:2000], vocab)
     chunks = chunk_text(text, max_bytes=170, first_max_bytes=60, max_clause_bytes=230)
     assert "".join(chunks) == text
     assert all(c[-1] in "，！。？" for c in chunks[:-1])

@@ -50,10 +50,8 @@ def start(test_model, *params, env=None):
     )
 
 
-# A hang (a thread that never ends) would take the whole 10 s. The node's own close takes
-# ~50 ms; the rest is the interpreter tearing down torch, f5-tts and vocos (~1.5 s on this
-# machine when idle, over 5 s when loaded).
-EXIT_WITHIN_S = 8.0
+# Only a hang (a thread that never ends) runs into this: an exit under load takes seconds.
+EXIT_TIMEOUT_S = 60.0
 
 
 def last_speech_status(diagnostics):
@@ -70,13 +68,13 @@ def stop(process, sig):
     started = time.monotonic()
     process.send_signal(sig)
     try:
-        code = process.wait(timeout=10)
+        code = process.wait(timeout=EXIT_TIMEOUT_S)
     finally:
         if process.poll() is None:
             process.kill()
     elapsed = time.monotonic() - started
     print(f"exit {code} {elapsed * 1000:.0f} ms after {signal.Signals(sig).name}")
-    return code, elapsed
+    return code
 
 
 def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
@@ -97,8 +95,8 @@ def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
             30.0,
         )
     finally:
-        code, elapsed = stop(process, signal.SIGINT)
-    assert code == 0 and elapsed < EXIT_WITHIN_S, process.stdout.read()
+        code = stop(process, signal.SIGINT)
+    assert code == 0, process.stdout.read()
     # What reached the sound card once the device closed: float32 (4 bytes) mono samples at
     # 24 kHz, plus at most a device buffer of silence.
     seconds = sum(len(m.audio.data) for m in audio.messages) / 2 / 24000
@@ -132,20 +130,21 @@ def test_a_sound_device_that_fails_then_works_again_clears_the_warning(ros, test
         assert speech_status().level == b"\x00"
         assert (folder / "played.raw").stat().st_size > 0
     finally:
-        code, _ = stop(process, signal.SIGINT)
+        code = stop(process, signal.SIGINT)
     assert code == 0, process.stdout.read()
 
 
 def test_sigterm_while_speaking_exits_cleanly(ros, test_model):
-    process = start(test_model, "play_audio:=false", "nfe_step:=64")
+    process = start(test_model, "play_audio:=false")
     try:
         speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
         publisher = ros.publisher(String, "tts/text")
         publisher.publish(String(data=" ".join(["A long sentence to be cut short."] * 20)))
         assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
     finally:
-        code, elapsed = stop(process, signal.SIGTERM)
-    assert code == 0 and elapsed < EXIT_WITHIN_S, process.stdout.read()
+        code = stop(process, signal.SIGTERM)
+    output = process.stdout.read()
+    assert code == 0 and "Traceback" not in output, output
 
 
 def test_demo_says_a_sentence_end_to_end(tmp_path):
@@ -228,7 +227,7 @@ def test_without_sound_play_msgs_the_node_says_how_to_install_them_and_speaks(ro
         ros.publisher(String, "tts/text").publish(String(data="Still here."))
         assert wait_for(lambda: len(audio) > 0, 60.0)
     finally:
-        code, _ = stop(process, signal.SIGINT)
+        code = stop(process, signal.SIGINT)
     output = process.stdout.read()
     assert code == 0 and output.count(INSTALL_HINT) == 1, output
 
@@ -260,7 +259,7 @@ def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(
         ros.publisher(String, "tts/text").publish(String(data="Still speaking."))
         assert wait_for(lambda: len(audio) > 0, 60.0)
     finally:
-        code, _ = stop(process, signal.SIGINT)
+        code = stop(process, signal.SIGINT)
     output = process.stdout.read()
     assert code == 0, output
     assert "Traceback" not in output, output

@@ -69,8 +69,8 @@ class LocalPlayer(OutputQueue):
 
     def __init__(
         self,
-        device_spec: str = "",
-        sample_rate: int = 24000,
+        device_spec: str,
+        sample_rate: int,
         device_rate: int = 0,
         latency: Union[str, float] = "high",
     ):

@@ -1,13 +1,12 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""WAV files: 16-bit PCM mono, through the standard library."""
+"""16-bit PCM: WAV files (through soundfile) and the S16LE bytes of audio topics."""
 
 from __future__ import annotations
 
-import wave
-
 import numpy as np
+import soundfile
 
 
 def to_pcm16(samples: np.ndarray) -> bytes:
@@ -21,17 +20,15 @@ def from_pcm16(data: bytes) -> np.ndarray:
 
 
 def write_wav(path: str, samples: np.ndarray, sample_rate: int) -> None:
-    """Write mono float samples as a 16-bit PCM WAV file."""
-    with wave.open(path, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(int(sample_rate))
-        out.writeframes(to_pcm16(np.asarray(samples, dtype=np.float32)))
+    """Write mono float samples as a 16-bit PCM WAV file (clipped to [-1, 1])."""
+    clipped = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
+    soundfile.write(path, clipped, int(sample_rate), subtype="PCM_16", format="WAV")
 
 
 def read_wav(path: str) -> tuple:
     """Read a 16-bit PCM mono WAV as float32 samples and its sample rate."""
-    with wave.open(path, "rb") as src:
-        if src.getsampwidth() != 2 or src.getnchannels() != 1:
-            raise ValueError(f"{path}: expected 16-bit mono PCM")
-        return from_pcm16(src.readframes(src.getnframes())), src.getframerate()
+    info = soundfile.info(path)
+    if info.subtype != "PCM_16" or info.channels != 1:
+        raise ValueError(f"{path}: expected 16-bit mono PCM, got {info.subtype} x{info.channels}")
+    samples, rate = soundfile.read(path, dtype="float32")
+    return samples, rate

@@ -47,10 +47,10 @@ def time_engine(engine, text: str, seed: int, memory: bool = True) -> Dict[str, 
 def time_upstream(
     upstream, ref_file: str, ref_text: str, text: str, nfe: int, seed: int
 ) -> Dict[str, float]:
-    wave, elapsed, extra_mb = measure.measure_call(
+    (wave, rate), elapsed, extra_mb = measure.measure_call(
         lambda: upstream.synthesize(ref_file, ref_text, text, nfe, seed)
     )
-    audio_s = len(wave) / 24000
+    audio_s = len(wave) / rate
     return {
         "synthesis_s": elapsed,
         "audio_s": audio_s,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from typing import Tuple
 
 import numpy as np
 import soundfile
@@ -50,8 +51,11 @@ class UpstreamRunner:
 
     def synthesize(
         self, ref_file: str, ref_text: str, text: str, nfe_step: int, seed: int
-    ) -> np.ndarray:
-        """Speak ``text`` as ``F5TTS.infer`` would (cfg 2, sway -1, speed 1, cross-fade 0.15 s)."""
+    ) -> Tuple[np.ndarray, int]:
+        """Speak ``text`` as ``F5TTS.infer`` would (cfg 2, sway -1, speed 1, cross-fade 0.15 s).
+
+        Returns the samples and their rate.
+        """
         from f5_tts.infer.utils_infer import (
             chunk_text,
             infer_batch_process,
@@ -67,7 +71,7 @@ class UpstreamRunner:
             audio = torch.from_numpy(samples.T.copy())
             seconds = audio.shape[-1] / rate
             max_chars = int(len(ref_text.encode("utf-8")) / seconds * (22 - seconds))
-            wave, _, _ = next(
+            wave, wave_rate, _ = next(
                 infer_batch_process(
                     (audio, rate),
                     ref_text,
@@ -82,4 +86,4 @@ class UpstreamRunner:
                     device=self.device,
                 )
             )
-        return wave
+        return wave, wave_rate

@@ -167,11 +167,13 @@ def main(argv=None) -> int:
             for process in nodes:
                 stop_node(process)
     from ishowtts_ros.audio.wav import from_pcm16, write_wav
+    from ishowtts_ros.engine.model_spec import load_model_spec
 
     samples = from_pcm16(pcm)
-    write_wav(args.out, samples, 24000)
+    rate = int(load_model_spec(config.model).mel["target_sample_rate"])
+    write_wav(args.out, samples, rate)
     print(
-        f"demo: spoke {len(samples) / 24000:.2f} s in {count} chunks, "
+        f"demo: spoke {len(samples) / rate:.2f} s in {count} chunks, "
         f"first audio after {first:.2f} s; wrote {args.out}"
     )
     return 0

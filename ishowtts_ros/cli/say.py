@@ -39,13 +39,14 @@ def print_text(args) -> int:
     from ishowtts_ros.engine.normalize import TextNormalizer
     from ishowtts_ros.engine.reference import ReferenceCache, prepare_ref_text
     from ishowtts_ros.engine.registry import load_voice_registry
-    from ishowtts_ros.engine.text_plan import text_chunks, words_for
+    from ishowtts_ros.engine.text_plan import clause_context_seconds, text_chunks, words_for
 
     try:
         config = EngineConfig.from_yaml(args.config) if args.config else EngineConfig()
         specs = {spec.id: spec for spec in load_voice_registry(config.voices_file)}
         spec = specs[args.voice] if args.voice else next(iter(specs.values()))
-        rate = int(load_model_spec(config.model).mel["target_sample_rate"])
+        mel = load_model_spec(config.model).mel
+        rate = int(mel["target_sample_rate"])
         reference = ReferenceCache(rate, config.target_rms, config.max_ref_seconds).get(
             spec.ref_audio
         )
@@ -60,6 +61,7 @@ def print_text(args) -> int:
             reference.source_seconds,
             settings.speed * spec.speed,
             config.first_chunk_max_bytes,
+            clause_context_seconds(config.buckets, int(mel["hop_length"]), rate),
         )
     except KeyError:
         print(f"ishowtts-say: error: unknown voice {args.voice!r}", file=sys.stderr)

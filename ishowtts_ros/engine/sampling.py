@@ -44,15 +44,15 @@ def timesteps(nfe_step: int, sway_sampling_coef: float, device, dtype) -> torch.
     return t + sway_sampling_coef * (torch.cos(torch.pi / 2 * t) - 1 + t)
 
 
-def initial_noise(frames: int, channels: int, noise: torch.Generator, dtype) -> torch.Tensor:
+def initial_noise(frames: int, channels: int, generator: torch.Generator, dtype) -> torch.Tensor:
     """Draw ``[1, frames, channels]`` Gaussian noise as upstream's ``CFM.sample`` does.
 
     Upstream draws ``torch.randn(frames, channels)`` on the model's device in the model's
-    dtype from the global generator; drawing the same from ``noise``, seeded with the
+    dtype from the global generator; drawing the same from ``generator``, seeded with the
     same seed, gives the same values without touching the global generator.
     """
     return torch.randn(
-        frames, channels, generator=noise, device=noise.device, dtype=dtype
+        frames, channels, generator=generator, device=generator.device, dtype=dtype
     ).unsqueeze(0)
 
 
@@ -121,7 +121,7 @@ class FlowSampler:
         nfe_step: int,
         cfg_strength: float,
         sway_sampling_coef: float,
-        noise: torch.Generator,
+        generator: torch.Generator,
         noise_dtype: Optional[torch.dtype] = None,
         cfg_steps: int = -1,
         cancel: Optional[threading.Event] = None,
@@ -129,11 +129,11 @@ class FlowSampler:
         """Generate ``[1, duration, d]`` whose first frames are the reference ``cond [1, n, d]``.
 
         ``text [1, nt]`` holds token ids of reference text + text to speak; the initial
-        noise is drawn from ``noise`` in ``noise_dtype`` (default: ``cond``'s). Guidance
+        noise is drawn from ``generator`` in ``noise_dtype`` (default: ``cond``'s). Guidance
         is applied on the first ``cfg_steps`` steps (all when -1).
         """
         ref_frames = cond.shape[1]
-        y0 = initial_noise(duration, cond.shape[-1], noise, noise_dtype or cond.dtype)
+        y0 = initial_noise(duration, cond.shape[-1], generator, noise_dtype or cond.dtype)
         y0 = y0.to(cond.dtype)
         t = timesteps(nfe_step, sway_sampling_coef, cond.device, cond.dtype)
         guided_steps = nfe_step if cfg_steps < 0 else cfg_steps

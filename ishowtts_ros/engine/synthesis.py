@@ -3,9 +3,9 @@
 
 """The engine: load once, then turn text into 24 kHz speech in a cloned voice.
 
-``Engine.load`` does all slow I/O. ``synthesize_stream`` yields one :class:`AudioChunk`
-per text chunk, cross-faded with its neighbours exactly as upstream's
-``infer_batch_process`` joins them; ``synthesize`` is that stream joined.
+``Engine.load`` does all slow I/O. ``synthesize_stream`` normalises and chunks a text
+once, plans each chunk's length, and yields one :class:`AudioChunk` per chunk (joined by
+:mod:`.joining`, replayed by :mod:`.phrases`); ``synthesize`` is that stream joined.
 
 Shapes: mel tensors are ``[1, n, d]`` (frames, 100 bins); waves ``[nw]`` float32.
 """
@@ -13,78 +13,33 @@ Shapes: mel tensors are ``[1, n, d]`` (frames, 100 bins); waves ``[nw]`` float32
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import random
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional
 
 import numpy as np
 import torch
 
-from ishowtts_ros import __version__ as ENGINE_VERSION
 from ishowtts_ros.engine import loading
-from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.config import EngineConfig, SynthesisSettings
 from ishowtts_ros.engine.device import resolve_device, resolve_dtype
-from ishowtts_ros.engine.errors import EngineError, TextError, UnknownVoice, VoiceError
-from ishowtts_ros.engine.optimize import Runtime
+from ishowtts_ros.engine.joining import AudioChunk, CrossFade, joined_length
+from ishowtts_ros.engine.model_call import ModelCall
+from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.normalize import TextNormalizer
-from ishowtts_ros.engine.phrase_cache import PhraseCache, file_identity, phrase_key
-from ishowtts_ros.engine.text_plan import text_chunks, words_for
-from ishowtts_ros.engine.reference import (
-    Reference,
-    ReferenceCache,
-    model_ref_text,
-    prepare_ref_text,
-)
-from ishowtts_ros.engine.registry import VoiceSpec, load_voice_registry, read_phrases_file
-from ishowtts_ros.engine.warmup import WarmupStep, warmup_steps
+from ishowtts_ros.engine.optimize import Runtime
+from ishowtts_ros.engine.phrase_cache import PhraseCache, file_identity
+from ishowtts_ros.engine.phrases import preload, said_again, utterance_key
+from ishowtts_ros.engine.planning import ChunkPlan, Planner
+from ishowtts_ros.engine.reference import ReferenceCache
+from ishowtts_ros.engine.registry import VoiceSpec, load_voice_registry
+from ishowtts_ros.engine.text_plan import clause_context_seconds, words_for
+from ishowtts_ros.engine.voices import Voice, VoiceSet
+from ishowtts_ros.engine.warmup import WarmupStep, warm_up, warmup_steps
 
 LOG = logging.getLogger(__name__)
-SHORT_CHUNK_BYTES = 10
-SHORT_CHUNK_SPEED = 0.3  # upstream slows chunks under 10 bytes down, or they come out rushed
-
-
-@dataclass
-class AudioChunk:
-    """Speech for one text chunk: float32 mono samples in [-1, 1]."""
-
-    samples: np.ndarray
-    sample_rate: int
-    text: str
-    index: int = 0
-    is_last: bool = True
-    synthesis_s: float = 0.0
-    """Wall time spent producing this chunk."""
-    from_cache: bool = False
-    """Said before: taken from the phrase cache, not synthesised."""
-
-    @property
-    def seconds(self) -> float:
-        return len(self.samples) / self.sample_rate
-
-
-@dataclass
-class Voice:
-    """A registered voice with its reference prepared for the model."""
-
-    spec: VoiceSpec
-    ref_text: str
-    reference: Reference
-    mel: torch.Tensor = field(repr=False)
-
-
-@dataclass
-class ChunkPlan:
-    """What one model call generates: its text, token ids and length in frames."""
-
-    text: str
-    tokens: List[str]
-    duration: int
-    ref_frames: int
 
 
 class Engine:
@@ -111,11 +66,22 @@ class Engine:
         self.dtype = dtype
         self.sample_rate = int(mel_spec["target_sample_rate"])
         self.hop_length = int(mel_spec["hop_length"])
-        self.references = ReferenceCache(
-            self.sample_rate, config.target_rms, config.max_ref_seconds
+        self._fade = int(config.cross_fade_s * self.sample_rate)
+        context_s = clause_context_seconds(config.buckets, self.hop_length, self.sample_rate)
+        self.planner = Planner(
+            vocab,
+            self.normalizer,
+            config.first_chunk_max_bytes,
+            context_s,
+            self.hop_length,
+            self._phase,
         )
-        self.voices: Dict[str, Voice] = {}
-        self.voice_errors: Dict[str, str] = {}
+        self.model_call = ModelCall(runtime, vocab, config.target_rms, self._phase)
+        self.voice_set = VoiceSet(
+            ReferenceCache(self.sample_rate, config.target_rms, config.max_ref_seconds),
+            self._reference_mel,
+            lambda text: words_for(text, self.normalizer, self.settings),
+        )
         self.phase_times: Optional[Dict[str, float]] = None
         """Seconds per phase accumulate here when set to a dict: normalise (words, chunks),
         plan (tokens and lengths), tokens (to the device), steps (the flow), vocoder, copy
@@ -172,20 +138,7 @@ class Engine:
 
     def warm_up(self) -> float:
         """Run every warm-up step now; return the seconds it took."""
-        started = time.perf_counter()
-        for step in self.warmup_steps():
-            step()
-        self.warmup_s = time.perf_counter() - started
-        compiled, buckets = self.runtime.compile_progress()
-        LOG.info(
-            "warmed up in %.1f s (%d of %d buckets compiled%s)",
-            self.warmup_s,
-            compiled,
-            buckets,
-            f"; compiling failed: {self.runtime.health.error}"
-            if self.runtime.health.error
-            else "",
-        )
+        self.warmup_s = warm_up(self)
         return self.warmup_s
 
     @property
@@ -193,49 +146,32 @@ class Engine:
         return str(self.dtype).replace("torch.", "")
 
     @property
+    def voices(self) -> Dict[str, Voice]:
+        """Usable voices by id (see :class:`.voices.VoiceSet`)."""
+        return self.voice_set.voices
+
+    @property
+    def voice_errors(self) -> Dict[str, str]:
+        """Why each unusable voice of the registry is unusable."""
+        return self.voice_set.errors
+
+    @property
     def default_voice(self) -> Optional[str]:
         """The first usable voice of the registry."""
-        return next(iter(self.voices), None)
+        return self.voice_set.default
 
     def set_voices(self, specs: List[VoiceSpec]) -> None:
-        """Make ``specs`` the voices, all at once; a voice that fails is in ``voice_errors``.
-
-        A clip is prepared once per file content: a voice whose clip did not change costs
-        nothing, one whose clip changed is prepared again.
-        """
-        voices: Dict[str, Voice] = {}
-        errors: Dict[str, str] = {}
-        for spec in specs:
-            try:
-                voices[spec.id] = self._prepare_voice(spec)
-            except (EngineError, OSError, ValueError) as exc:
-                errors[spec.id] = str(exc)
-                LOG.error("voice %r unusable: %s", spec.id, exc)
-                LOG.debug("traceback", exc_info=True)
-        self.voices, self.voice_errors = voices, errors  # texts see the old or the new set
-
-    def _prepare_voice(self, spec: VoiceSpec) -> Voice:
-        reference = self.references.get(spec.ref_audio)
-        wave = torch.from_numpy(reference.samples).to(self.device)[None, :]
-        with torch.inference_mode():
-            mel = self.cfm.mel_spec(wave).permute(0, 2, 1).to(self.dtype)
-        # The reference text reads as the texts it is spoken with do.
-        ref_text = prepare_ref_text(words_for(spec.ref_text, self.normalizer, self.settings))
-        return Voice(spec, ref_text, reference, mel)
+        """Make ``specs`` the voices, all at once; a voice that fails is in ``voice_errors``."""
+        self.voice_set.set(specs)
 
     def get_voice(self, voice_id: Optional[str]) -> Voice:
         """Look a voice up; ``None`` means the default voice."""
-        voice_id = voice_id or self.default_voice
-        if voice_id is None:
-            problems = "; ".join(f"{k}: {v}" for k, v in self.voice_errors.items())
-            raise VoiceError(f"no usable voice ({problems or 'the registry is empty'})")
-        if voice_id in self.voices:
-            return self.voices[voice_id]
-        if voice_id in self.voice_errors:
-            raise VoiceError(f"voice {voice_id!r} is unusable: {self.voice_errors[voice_id]}")
-        raise UnknownVoice(
-            f"unknown voice {voice_id!r} (known: {', '.join(self.voices) or 'none'})"
-        )
+        return self.voice_set.get(voice_id)
+
+    def _reference_mel(self, samples: np.ndarray) -> torch.Tensor:
+        wave = torch.from_numpy(samples).to(self.device)[None, :]
+        with torch.inference_mode():
+            return self.cfm.mel_spec(wave).permute(0, 2, 1).to(self.dtype)
 
     def plan(
         self,
@@ -250,46 +186,8 @@ class Engine:
         """
         voice = self.get_voice(voice_id)
         settings = settings or self.settings
-        speed = settings.speed * voice.spec.speed
-        with self._phase("normalise"):
-            chunks = self._chunk_texts(text, voice, settings, continuing)
-        with self._phase("plan"):
-            return self._plan_chunks(text, chunks, voice, speed)
-
-    def _plan_chunks(self, text: str, chunks: List[str], voice: Voice, speed: float):
-        from f5_tts.model.utils import convert_char_to_pinyin
-
-        reference = voice.reference
-        ref_text = model_ref_text(voice.ref_text)
-        ref_frames = len(reference.samples) // self.hop_length
-        mel_frames = voice.mel.shape[1]
-        ref_bytes = len(ref_text.encode("utf-8"))
-        plans = []
-        for chunk in chunks:
-            gen_bytes = len(chunk.encode("utf-8"))
-            local_speed = SHORT_CHUNK_SPEED if gen_bytes < SHORT_CHUNK_BYTES else speed
-            tokens = convert_char_to_pinyin([ref_text + chunk])[0]
-            duration = ref_frames + int(ref_frames / ref_bytes * gen_bytes / local_speed)
-            # CFM.sample's floor: at least the text and the reference, plus one frame.
-            duration = max(max(len(tokens), mel_frames) + 1, duration)
-            plans.append(ChunkPlan(chunk, tokens, duration, ref_frames))
-        if not plans:
-            raise TextError(f"nothing speakable in text {text!r}")
-        return plans
-
-    def _chunk_texts(
-        self, text: str, voice: "Voice", settings: SynthesisSettings, continuing: bool = False
-    ) -> List[str]:
-        return text_chunks(
-            text,
-            self.vocab,
-            self.normalizer,
-            settings,
-            voice.ref_text,
-            voice.reference.source_seconds,
-            settings.speed * voice.spec.speed,
-            0 if continuing else self.config.first_chunk_max_bytes,
-        )
+        chunks = self.planner.chunks(text, voice, settings, continuing)
+        return self.planner.plans(text, chunks, voice, settings)
 
     def estimate_seconds(
         self,
@@ -298,12 +196,9 @@ class Engine:
         settings: Optional[SynthesisSettings] = None,
     ) -> float:
         """Length of the speech ``synthesize`` will return for ``text``."""
-        fade = int(self.config.cross_fade_s * self.sample_rate)
-        joined = 0
-        for plan in self.plan(text, voice_id, settings):
-            length = (plan.duration - plan.ref_frames) * self.hop_length
-            joined += length - min(fade, joined, length)
-        return joined / self.sample_rate
+        plans = self.plan(text, voice_id, settings)
+        lengths = [(plan.duration - plan.ref_frames) * self.hop_length for plan in plans]
+        return joined_length(lengths, self._fade) / self.sample_rate
 
     def synthesize_stream(
         self,
@@ -329,22 +224,13 @@ class Engine:
         if seed is not None:
             settings = settings.replace(seed=seed)
         voice = self.get_voice(voice_id)
+        chunks = self.planner.chunks(text, voice, settings, continuing)
+        synthesis = self._synthesize(text, chunks, voice, settings, cancel)
         if self.phrases is None or not use_phrase_cache or continuing:
-            yield from self._synthesize(text, voice, settings, cancel, continuing)
+            yield from synthesis
             return
-        key = self._phrase_key(text, voice, settings)
-        cached = self.phrases.get(key)
-        if cached is not None:  # said before: the first rendition again, at once
-            chunks, rate = cached
-            for index, (samples, chunk_text) in enumerate(chunks):
-                is_last = index == len(chunks) - 1
-                yield AudioChunk(samples, rate, chunk_text, index, is_last, from_cache=True)
-            return
-        kept = []
-        for chunk in self._synthesize(text, voice, settings, cancel):
-            kept.append((chunk.samples, chunk.text))
-            yield chunk
-        self.phrases.put(key, kept, self.sample_rate)
+        key = utterance_key(self, voice, chunks, settings)
+        yield from said_again(self.phrases, key, synthesis, self.sample_rate)
 
     def preload(self, phrases: List[str], phrases_file: str = "") -> int:
         """Say ``phrases`` (default voice) and a YAML file's ``{voice: [phrase]}`` into the cache.
@@ -353,74 +239,27 @@ class Engine:
         """
         if self.phrases is None:
             return 0
-        wanted = [(None, phrase) for phrase in phrases]
-        if phrases_file:
-            wanted += read_phrases_file(phrases_file)
-        cached = 0
-        for voice_id, phrase in wanted:
-            try:
-                self.synthesize(phrase, voice_id)
-                cached += 1
-            except EngineError as exc:
-                LOG.warning("phrase %r not preloaded: %s", phrase, exc)
-        if wanted:
-            LOG.info("preloaded %d of %d phrases", cached, len(wanted))
-        return cached
-
-    def _phrase_key(self, text: str, voice: "Voice", settings: SynthesisSettings) -> str:
-        """Everything that changes the sound of ``text``: a phrase cache key."""
-        chunks = self._chunk_texts(text, voice, settings)
-        sound = dataclasses.asdict(settings)
-        sound["seed"] = settings.seed if settings.seed >= 0 else "random"
-        return phrase_key(
-            {
-                "engine": ENGINE_VERSION,
-                "weights": self.model_identity,
-                "voice": [voice.reference.digest, voice.ref_text, voice.spec.speed],
-                "chunks": chunks,
-                "settings": sound,
-                "runtime": [self.device.type, self.dtype_name, self.runtime.compile_mode],
-                "config": [self.config.target_rms, self.config.cross_fade_s],
-            }
-        )
+        return preload(self.synthesize, phrases, phrases_file)
 
     def _synthesize(
-        self, text: str, voice: "Voice", settings: SynthesisSettings, cancel, continuing=False
+        self, text: str, chunks: List[str], voice: Voice, settings: SynthesisSettings, cancel
     ) -> Iterator[AudioChunk]:
-        plans = self.plan(text, voice.spec.id, settings, continuing)
+        plans = self.planner.plans(text, chunks, voice, settings)
         # One generator per utterance: its chunks draw fresh noise in order, as upstream's
         # after torch.manual_seed(seed).
         seed = settings.seed if settings.seed >= 0 else random.randrange(2**31)
-        noise = torch.Generator(self.device).manual_seed(seed)
-        fade = int(self.config.cross_fade_s * self.sample_rate)
-        held = np.zeros(0, dtype=np.float32)  # not yet emitted end of the joined wave
-        joined_length = 0
+        generator = torch.Generator(self.device).manual_seed(seed)
+        fader = CrossFade(self._fade)
         for index, plan in enumerate(plans):
             started = time.perf_counter()
-            wave = self._generate(voice, plan, settings, noise, cancel)
+            with self.runtime.io.stream_context():
+                mel = self.sample_mel(voice, plan, settings, generator, cancel)
+                wave = self.model_call.wave(voice, mel)
+            is_last = index == len(plans) - 1
             with self._phase("copy out"):
-                overlap = min(fade, joined_length, len(wave))
-                if overlap:
-                    mixed = held[-overlap:] * np.linspace(1, 0, overlap) + wave[
-                        :overlap
-                    ] * np.linspace(0, 1, overlap)
-                    wave = np.concatenate(
-                        [held[:-overlap], mixed.astype(np.float32), wave[overlap:]]
-                    )
-                else:
-                    wave = np.concatenate([held, wave])
-                joined_length += len(wave) - len(held)
-                is_last = index == len(plans) - 1
-                keep = 0 if is_last else min(fade, joined_length)
-                held = wave[len(wave) - keep :]
-            yield AudioChunk(
-                wave[: len(wave) - keep],
-                self.sample_rate,
-                plan.text,
-                index,
-                is_last,
-                time.perf_counter() - started,
-            )
+                samples = fader.add(wave, is_last)
+            synthesis_s = time.perf_counter() - started
+            yield AudioChunk(samples, self.sample_rate, plan.text, index, is_last, synthesis_s)
 
     def synthesize(self, text: str, voice_id: Optional[str] = None, **kwargs) -> AudioChunk:
         """Return the whole utterance as one chunk."""
@@ -438,47 +277,11 @@ class Engine:
         voice: Voice,
         plan: ChunkPlan,
         settings: SynthesisSettings,
-        noise: torch.Generator,
+        generator: torch.Generator,
         cancel: Optional[threading.Event] = None,
     ) -> torch.Tensor:
         """Integrate the flow for one chunk; return its generated mel ``[1, d, n]``."""
-        with self._phase("tokens"):
-            text = self.runtime.io.tokens([self.vocab.get(token, 0) for token in plan.tokens])
-        self.runtime.compile_for(plan.duration)
-        with self._phase("steps"):
-            mel = self.runtime.sampler.sample(
-                voice.mel,
-                text,
-                plan.duration,
-                nfe_step=settings.nfe_step,
-                cfg_strength=settings.cfg_strength,
-                sway_sampling_coef=settings.sway_sampling_coef,
-                noise=noise,
-                noise_dtype=self.noise_dtype,
-                cfg_steps=settings.cfg_steps,
-                cancel=cancel,
-            )
-        return mel[:, plan.ref_frames :, :].permute(0, 2, 1)
-
-    def _generate(
-        self,
-        voice: Voice,
-        plan: ChunkPlan,
-        settings: SynthesisSettings,
-        noise: torch.Generator,
-        cancel: Optional[threading.Event],
-    ) -> np.ndarray:
-        """One model call: the chunk's wave, without the reference part."""
-        io = self.runtime.io
-        with io.stream_context():
-            mel = self.sample_mel(voice, plan, settings, noise, cancel)
-            with self._phase("vocoder"):
-                wave = self.runtime.decoder(mel)[0]
-            with self._phase("copy out"):
-                source_rms, target_rms = voice.reference.source_rms, self.config.target_rms
-                if source_rms < target_rms:  # give the voice back its own loudness
-                    wave = wave * (source_rms / target_rms)
-                return io.to_numpy(wave)
+        return self.model_call.mel(voice, plan, settings, generator, self.noise_dtype, cancel)
 
     @contextlib.contextmanager
     def _phase(self, name: str):

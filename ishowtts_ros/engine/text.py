@@ -12,8 +12,9 @@ Chunking is upstream's ``chunk_text`` with the byte budget ``infer_process`` com
 ``ref_bytes / ref_seconds * (22 - ref_seconds) * speed``, so that reference plus chunk
 stay within the ~22 s the model was trained on. Two deliberate differences, each with
 its own switch or bound: the first chunk may be kept shorter (first audio sooner), and a
-clause so long that reference plus clause would exceed ``MAX_CLAUSE_CONTEXT_SECONDS`` is
-split between words (upstream sends it whole, far past what the model was trained on).
+clause so long that reference plus clause would not fit the largest bucket (see
+:func:`.text_plan.clause_context_seconds`) is split between words (upstream sends it
+whole, far past what the model was trained on).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from ishowtts_ros.engine.errors import TextError
 
 MAX_TEXT_CHARS = 100_000
 MAX_CONTEXT_SECONDS = 22.0
-MAX_CLAUSE_CONTEXT_SECONDS = 27.0  # the largest default bucket, 2560 frames, is 27.3 s
 # Characters upstream's convert_char_to_pinyin maps to ASCII itself: left for it to map,
 # so that durations count their bytes as upstream does.
 MAPPED_BY_UPSTREAM = frozenset(";“”‘’")
@@ -62,7 +62,7 @@ def is_cjk(char: str) -> bool:
     return "\u3100" <= char <= "\u9fff"
 
 
-def normalise_text(text: str, vocab: Dict[str, int]) -> str:
+def fit_to_vocab(text: str, vocab: Dict[str, int]) -> str:
     """Return ``text`` reduced to characters the model knows, or raise :class:`TextError`.
 
     Characters the vocab knows stay as they are. Terminal escape sequences, control

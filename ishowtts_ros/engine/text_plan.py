@@ -10,15 +10,23 @@ say and upstream's chunking (:mod:`.text`), with the byte budget of the voice's 
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Sequence
 
+from ishowtts_ros.engine.config import DEFAULT_BUCKETS
 from ishowtts_ros.engine.normalize import TextNormalizer
-from ishowtts_ros.engine.text import (
-    MAX_CLAUSE_CONTEXT_SECONDS,
-    chunk_text,
-    max_chunk_bytes,
-    normalise_text,
-)
+from ishowtts_ros.engine.text import MAX_CONTEXT_SECONDS, chunk_text, fit_to_vocab, max_chunk_bytes
+
+# Room for the duration rule's rounding (a frame or two), as wide as the fixed bound it
+# replaced: 27 s in the default buckets' 27.3 s.
+BUCKET_MARGIN_SECONDS = 0.3
+
+
+def clause_context_seconds(buckets: Sequence[int], hop_length: int, sample_rate: int) -> float:
+    """Seconds of reference plus chunk the largest bucket holds (the default buckets' if none).
+
+    A longer sequence would run eager, past every compiled length.
+    """
+    return max(buckets or DEFAULT_BUCKETS) * hop_length / sample_rate - BUCKET_MARGIN_SECONDS
 
 
 def words_for(text: str, normalizer: TextNormalizer, settings) -> str:
@@ -35,13 +43,18 @@ def text_chunks(
     ref_seconds: float,
     speed: float,
     first_chunk_max_bytes: int,
+    context_seconds: float,
 ) -> List[str]:
     """Split ``text`` into chunks, as upstream would chunk its words for this reference.
 
     ``ref_text`` is the reference text as upstream's preprocessing leaves it,
     ``ref_seconds`` the prepared clip's length, ``speed`` the call's times the voice's.
+    Reference plus chunk stay within ``context_seconds`` (see :func:`clause_context_seconds`):
+    a longer clause is split between words, and chunks join clauses up to upstream's
+    :data:`~.text.MAX_CONTEXT_SECONDS` only where that is shorter.
     """
-    text = normalise_text(words_for(text, normalizer, settings), vocab)
-    budget = max_chunk_bytes(ref_text, ref_seconds, speed)
-    clause_bound = max_chunk_bytes(ref_text, ref_seconds, speed, MAX_CLAUSE_CONTEXT_SECONDS)
+    text = fit_to_vocab(words_for(text, normalizer, settings), vocab)
+    context = min(MAX_CONTEXT_SECONDS, context_seconds)
+    budget = max_chunk_bytes(ref_text, ref_seconds, speed, context)
+    clause_bound = max_chunk_bytes(ref_text, ref_seconds, speed, context_seconds)
     return chunk_text(text, budget, first_chunk_max_bytes, clause_bound)

@@ -15,6 +15,7 @@ graph trees keep per-thread state (a compile from a second thread is pytorch#123
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Callable, List, Optional
 
@@ -73,6 +74,24 @@ def warmup_steps(engine) -> List[WarmupStep]:
         )
     )
     return steps
+
+
+def warm_up(engine) -> float:
+    """Run every warm-up step of ``engine`` now; return the seconds it took."""
+    started = time.perf_counter()
+    for step in engine.warmup_steps():
+        step()
+    seconds = time.perf_counter() - started
+    compiled, buckets = engine.runtime.compile_progress()
+    error = engine.runtime.health.error
+    LOG.info(
+        "warmed up in %.1f s (%d of %d buckets compiled%s)",
+        seconds,
+        compiled,
+        buckets,
+        f"; compiling failed: {error}" if error else "",
+    )
+    return seconds
 
 
 def _planner(engine, text: str) -> Callable[[], None]:

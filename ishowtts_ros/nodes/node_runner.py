@@ -6,13 +6,19 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
 
 import rclpy
 import rclpy.logging
 from rclpy.exceptions import InvalidParameterException
 from rclpy.executors import ExternalShutdownException, MultiThreadedExecutor
+from rclpy.signals import SignalHandlerOptions
 
 LIBRARY_LOGGER = "ishowtts_ros"
+SIGNAL_POLL_S = 0.1  # the spin wakes this often to see whether a signal came
+FLUSH_S = 0.5  # spun on after closing, so that the last messages and results go out
 
 
 class RosLogHandler(logging.Handler):
@@ -49,10 +55,22 @@ def forward_library_logs(ros_logger) -> RosLogHandler:
 def run_node(node_class, args=None, threads: int = 2) -> int:
     """Spin one node until SIGINT/SIGTERM, then close it and exit 0.
 
-    Invalid parameters end it at once with one clear line and exit 2.
+    A signal only ends the spin: the node closes while ROS still runs and the executor
+    still serves it, so what it sends at the end (``tts/speaking`` false, the results of
+    goals it ended) goes out. A second signal ends the close. Invalid parameters end it at
+    once with one clear line and exit 2.
     """
-    rclpy.init(args=args)
-    node = None
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    stopping = threading.Event()
+
+    def on_signal(signum, frame):
+        if stopping.is_set():
+            raise KeyboardInterrupt
+        stopping.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
+    node = executor = None
     try:
         try:
             node = node_class()
@@ -62,10 +80,21 @@ def run_node(node_class, args=None, threads: int = 2) -> int:
         forward_library_logs(node.get_logger())
         executor = MultiThreadedExecutor(num_threads=threads)
         executor.add_node(node)
-        executor.spin()
+        while not stopping.is_set() and rclpy.ok():
+            executor.spin_once(timeout_sec=SIGNAL_POLL_S)  # signals are handled in between
+        closing = threading.Thread(target=node.close, name="close")
+        closing.start()
+        flushed = time.monotonic() + FLUSH_S
+        while (closing.is_alive() or time.monotonic() < flushed) and rclpy.ok():
+            executor.spin_once(timeout_sec=SIGNAL_POLL_S / 10)
+        closing.join()
+        node.destroy_node()
+        node = None
     except (KeyboardInterrupt, ExternalShutdownException):
         pass
     finally:
+        if executor is not None:
+            executor.shutdown(timeout_sec=1.0)
         if node is not None:
             node.close()
             node.destroy_node()

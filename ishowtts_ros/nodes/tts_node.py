@@ -66,7 +66,7 @@ class TtsNode(Node):
         # Texts are taken one at a time, in order; tts/stop and diagnostics have a group of
         # their own, so they are served while texts flood in.
         self.text_callbacks = MutuallyExclusiveCallbackGroup()
-        self.callbacks = MutuallyExclusiveCallbackGroup()
+        self.service_callbacks = MutuallyExclusiveCallbackGroup()
         values = {}
         for settings_class, table in TTS_NODE_SETTINGS:
             values.update(declare_parameters(self, settings_class, table))
@@ -87,16 +87,21 @@ class TtsNode(Node):
             sinks,
             on_speaking=self._publish_speaking,
             volume=lambda: self.settings.volume,
-            synthesis=lambda: self.synthesis,
+            synthesis_settings=lambda: self.synthesis,
             fallback=self._make_fallback() if sinks else None,
         )
         self._subscribe_text_topics()
         self._serve_sound_play()
-        self.create_service(Trigger, "tts/stop", self._on_stop, callback_group=self.callbacks)
         self.create_service(
-            Trigger, "tts/reload_voices", self._on_reload_voices, callback_group=self.callbacks
+            Trigger, "tts/stop", self._on_stop, callback_group=self.service_callbacks
         )
-        self.create_timer(1.0, self._publish_diagnostics, callback_group=self.callbacks)
+        self.create_service(
+            Trigger,
+            "tts/reload_voices",
+            self._on_reload_voices,
+            callback_group=self.service_callbacks,
+        )
+        self.create_timer(1.0, self._publish_diagnostics, callback_group=self.service_callbacks)
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.engine = None
         threading.Thread(target=self._load_engine, name="engine-load", daemon=True).start()
@@ -230,7 +235,7 @@ class TtsNode(Node):
             self.destroy_timer(timer)
             self.set_parameters([Parameter("voice", value="")])
 
-        timer = self.create_timer(0.01, reset, callback_group=self.callbacks)
+        timer = self.create_timer(0.01, reset, callback_group=self.service_callbacks)
 
     def _serve_sound_play(self) -> None:
         if not self.settings.sound_play_interface or not getattr(self, "sample_rate", None):

@@ -78,10 +78,10 @@ class Speaker:
         sinks: List[Sink],
         on_speaking: Callable[[bool], None],
         volume: Callable[[], float],
-        synthesis: Callable[[], object],
+        synthesis_settings: Callable[[], object],
         fallback=None,
     ):
-        """``volume`` and ``synthesis`` (the engine's per-call settings) are read per text.
+        """``volume`` and ``synthesis_settings`` (the engine's per-call ones) are read per text.
 
         ``fallback``: the voice of texts while no engine can speak (see
         :mod:`.fallback_voice`); None keeps them waiting while the engine loads.
@@ -91,7 +91,7 @@ class Speaker:
         self.sinks = sinks
         self.on_speaking = on_speaking
         self.volume = volume
-        self.synthesis = synthesis
+        self.synthesis_settings = synthesis_settings
         self.fallback = fallback
         self.engine = None
         self._warmup: Deque = collections.deque()  # steps left, run while idle
@@ -324,7 +324,7 @@ class Speaker:
         from_cache = True
         kept = []  # a repeated text is synthesised once
         chunks = self.engine.synthesize_stream(
-            item.text, item.voice, self.synthesis(), cancel=cancel
+            item.text, item.voice, self.synthesis_settings(), cancel=cancel
         )
         for chunk in chunks:
             if cancel.is_set():
@@ -363,7 +363,7 @@ class Speaker:
                 item.stream.wait(POLL_S)
                 continue
             if self.engine is None:
-                samples = self.fallback.synthesize(text, self.synthesis().language)
+                samples = self.fallback.synthesize(text, self.synthesis_settings().language)
                 self._play(item, samples, self.fallback.sample_rate, cancel)
                 continue
             started = time.monotonic()
@@ -371,7 +371,11 @@ class Speaker:
                 waited = started - item.received
             try:
                 for chunk in self.engine.synthesize_stream(
-                    text, item.voice, self.synthesis(), cancel=cancel, continuing=continuing
+                    text,
+                    item.voice,
+                    self.synthesis_settings(),
+                    cancel=cancel,
+                    continuing=continuing,
                 ):
                     if cancel.is_set():
                         raise Stopped()
@@ -392,7 +396,7 @@ class Speaker:
 
     def _say_with_fallback(self, item: Utterance, cancel: threading.Event) -> None:
         """Say the text in the fallback voice: no engine can (yet)."""
-        samples = self.fallback.synthesize(item.text, self.synthesis().language)
+        samples = self.fallback.synthesize(item.text, self.synthesis_settings().language)
         self.stats.count("fallback_spoken")
         self._play(item, samples, self.fallback.sample_rate, cancel)
 
