@@ -96,6 +96,7 @@ def test_results_hold_every_measure(full_run):
     precision = results["precision"]
     assert 0 < precision["max_abs"] < 0.05 and 0 < precision["vocoder_max_abs"]
     cache = results["phrase_cache"]
+    assert cache["hits_misses"] == [1, 1]  # the second time from the cache
     assert cache["first_audio_hit_s"] < cache["first_audio_miss_s"]  # side by side
     assert cache["data_mb_per_minute"] == pytest.approx(24000 * 60 * 4 / 2**20, rel=0.01)
     assert "speedup_vs_upstream_defaults" in stdout and "RTF" in stdout

@@ -116,10 +116,10 @@ def test_stop_mid_utterance_clears_the_queue(ros, test_model):
         started = time.monotonic()
         response = ros.call(Trigger, "tts/stop", Trigger.Request())
         answered = time.monotonic() - started
+        before = len(audio)  # its second chunk is still held: it must never come
     print(f"tts/stop answered in {answered * 1000:.1f} ms")
     assert response.success and response.message == "stopped; cleared 2 queued texts"
     assert wait_for(lambda: not speaking.messages[-1].data, 5.0)
-    before = len(audio)
     last = "Stop, then say this."
     publisher.publish(String(data=last))  # a stop does not eat the next text
     assert wait_for(lambda: node.stats.spoken + node.stats.dropped == 4, 60.0)
@@ -353,13 +353,15 @@ def test_stop_cuts_published_audio_that_is_not_out_yet(ros, test_model):
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
     audio = ros.subscribe(AudioDataStamped, "tts/audio")
     publisher = ros.publisher(String, "tts/text")
-    text = f"{LONG} {LONG}"
-    publisher.publish(String(data=text))
-    assert wait_for(lambda: len(audio) >= 1, 60.0)  # the rest synthesised ahead, not out yet
-    assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
+    text = " ".join([LONG] * 3)
+    assert len(node.engine.plan(text)) >= 3
+    with SynthesisGate(node.engine, chunks=2) as gate:  # two chunks synthesised, then held
+        publisher.publish(String(data=text))
+        assert gate.reached.wait(60.0) and wait_for(lambda: len(audio) >= 1, 10.0)
+        assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
     assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
     out = len(audio)
-    assert out < len(node.engine.plan(text))
+    assert out == 1  # the second chunk was synthesised, not out yet: cut
     # Not heard to its end: dropped, not spoken.
     assert (node.stats.spoken, node.stats.dropped) == (0, 1)
     assert node.stats.last_error == "stopped while speaking"

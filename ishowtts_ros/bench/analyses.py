@@ -274,6 +274,7 @@ def phrase_cache(engine, phrases: int = 10) -> Dict[str, float]:
         engine.phrases = PhraseCache(2**30)
         miss = time_engine(engine, texts.SHORT, seed=0)["first_chunk_s"]
         hit = time_engine(engine, texts.SHORT, seed=0)["first_chunk_s"]
+        hits, misses = engine.phrases.hits, engine.phrases.misses
         release_free_memory()
         before, data_before, seconds = measure.rss_mb(), engine.phrases.bytes, 0.0
         for text in paragraphs:
@@ -283,6 +284,7 @@ def phrase_cache(engine, phrases: int = 10) -> Dict[str, float]:
         return {
             "first_audio_miss_s": miss,
             "first_audio_hit_s": hit,
+            "hits_misses": [hits, misses],
             "cached_minutes": minutes,
             "data_mb_per_minute": (engine.phrases.bytes - data_before) / 2**20 / minutes,
             "rss_mb_per_minute": (measure.rss_mb() - before) / minutes,
