@@ -25,6 +25,7 @@ from sound_play_msgs.msg import SoundRequest
 from std_msgs.msg import Bool
 
 from audio_common_msgs.msg import AudioData
+from gates import SynthesisGate
 from ishowtts_ros.audio.wav import from_pcm16
 from ishowtts_ros.nodes.tts_node import TtsNode
 from ishowtts_ros.speech import sound_requests
@@ -201,14 +202,15 @@ def test_cancelling_a_goal_silences_it_fast(ros, test_model, sounds):
     audio = ros.subscribe(AudioData, "tts/audio_data")
     client = SoundClient(ros)
     long = " ".join(["This sentence keeps the robot talking for a while."] * 4)
-    handle = client.send(SoundRequest.SAY, SoundRequest.PLAY_ONCE, long)
-    assert wait_for(lambda: any(f.feedback.playing for _, f in client.feedback), 60.0)
-    out = len(audio)  # its first chunk; the next waits for its turn, seconds away
-    cancelled = time.monotonic()
-    future = handle.cancel_goal_async()
+    with SynthesisGate(node.engine, chunks=1):  # its first chunk plays, the next is held
+        handle = client.send(SoundRequest.SAY, SoundRequest.PLAY_ONCE, long)
+        assert wait_for(lambda: any(f.feedback.playing for _, f in client.feedback), 60.0)
+        cancelled = time.monotonic()
+        future = handle.cancel_goal_async()
+        assert wait_for(future.done, 10.0)
+        out = len(audio)
     assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
     print(f"cancel to tts/speaking false {(speaking.times[-1] - cancelled) * 1000:.0f} ms")
-    assert wait_for(future.done, 10.0)
     assert client.result(handle).status == GoalStatus.STATUS_CANCELED
     # What comes next is the next text alone: nothing of the cancelled one followed.
     client.publish(SoundRequest.SAY, SoundRequest.PLAY_ONCE, "Next.")
