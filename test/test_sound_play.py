@@ -74,6 +74,7 @@ def start_node(ros, test_model, sounds_folder, **params):
         )
     )
     assert wait_for(lambda: node.stats.engine_state == "ready", 60.0)
+    assert wait_for(lambda: not node.speaker.warming_up, 120.0)  # a gate holds texts alone
     return node
 
 

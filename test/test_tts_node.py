@@ -630,7 +630,7 @@ def test_a_streamed_reply_is_spoken_while_it_is_still_being_written(ros, test_mo
 
 
 def test_a_stop_cuts_the_whole_streamed_reply_and_a_quiet_one_ends_by_itself(ros, test_model):
-    node = start_node(ros, test_model, stream_idle_s=0.5)
+    node = start_node(ros, test_model, stream_idle_s=60.0)  # never idle while it is stopped
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
     publisher = ros.publisher(String, "tts/text_stream")
     stream_reply(publisher, "The first sentence of a long answer. And th")
@@ -640,5 +640,6 @@ def test_a_stop_cuts_the_whole_streamed_reply_and_a_quiet_one_ends_by_itself(ros
     publisher.publish(String(data=""))
     assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
     assert (node.stats.spoken, node.stats.dropped) == (0, 1)
+    assert node.set_parameters([Parameter("stream_idle_s", value=0.5)])[0].successful
     stream_reply(publisher, "A new reply that goes quiet")  # no end: idle for 0.5 s ends it
     assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error

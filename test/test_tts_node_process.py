@@ -134,17 +134,27 @@ def test_a_sound_device_that_fails_then_works_again_clears_the_warning(ros, test
     assert code == 0, process.stdout.read()
 
 
-def test_sigterm_while_speaking_exits_cleanly(ros, test_model):
+def test_sigterm_while_speaking_ends_the_goal_and_exits_cleanly(ros, test_model):
+    """The node closes while ROS still runs: the goal gets its result, speaking ends."""
+    from action_msgs.msg import GoalStatus
+    from sound_play_msgs.msg import SoundRequest
+    from test_sound_play import SoundClient
+
     process = start(test_model, "play_audio:=false")
     try:
         speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
-        publisher = ros.publisher(String, "tts/text")
-        publisher.publish(String(data=" ".join(["A long sentence to be cut short."] * 20)))
+        assert wait_for(lambda: len(speaking) > 0, 60.0)  # the node is up
+        client = SoundClient(ros)
+        text = " ".join(["A long sentence to be cut short."] * 20)
+        handle = client.send(SoundRequest.SAY, SoundRequest.PLAY_ONCE, text)
+        result = handle.get_result_async()
         assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
     finally:
         code = stop(process, signal.SIGTERM)
     output = process.stdout.read()
     assert code == 0 and "Traceback" not in output, output
+    assert wait_for(result.done, 10.0) and result.result().status == GoalStatus.STATUS_ABORTED
+    assert wait_for(lambda: speaking.messages[-1].data is False, 10.0)
 
 
 def test_demo_says_a_sentence_end_to_end(tmp_path):
