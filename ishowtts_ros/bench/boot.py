@@ -49,7 +49,8 @@ def boot(client: SoakClient, args, compile_mode: str, cache_dir: str) -> dict:
         def compiled() -> bool:
             message, values = speaker.status
             done = values.get("buckets compiled", "").split(" of ")
-            return message == "ready" and len(done) == 2 and done[0] == done[1]
+            warming_up = message.startswith("warming up")  # else ready (or slow, on a busy CPU)
+            return not warming_up and len(done) == 2 and done[0] == done[1]
 
         if not client.spin_until(compiled, args.timeout):
             raise TimeoutError(f"not all compiled: {speaker.status}")
