@@ -5,6 +5,8 @@
 
 import threading
 
+from gates import SynthesisGate
+
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.speaker import Speaker
@@ -41,3 +43,31 @@ def test_a_stop_after_the_last_chunk_ends_the_text_and_speaking(engine):
         assert stats.dropped == 1 and stats.spoken == 0
     finally:
         speaker.close()
+
+
+def test_speaking_ends_when_the_text_is_heard_while_warm_up_steps_are_left(engine):
+    """An output that hears at once (published only, or a device that never waits)."""
+    speaking = []
+    quiet = threading.Event()
+
+    def on_speaking(value):
+        speaking.append(value)
+        if not value:
+            quiet.set()
+
+    output = PacedOutput(lambda samples, rate, start: None, lead_s=None)
+    speaker = Speaker(
+        TextQueue(), SpeechStats(), [output], on_speaking, lambda: 1.0, engine.config.synthesis
+    )
+    text = Utterance("Go.")
+    speaker.queue.put(text)  # taken before the warm-up steps, which run once idle
+    speaker.engine_loaded(engine)
+    with SynthesisGate(engine, chunks=1) as warm_up_held:  # the text's one chunk goes out
+        speaker.start()
+        try:
+            assert text.done.wait(WAIT_S) and text.outcome == "spoken"
+            assert warm_up_held.reached.wait(WAIT_S)
+            assert quiet.wait(WAIT_S) and speaking == [True, False]
+        finally:
+            warm_up_held.open()
+            speaker.close()

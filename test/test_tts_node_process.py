@@ -65,6 +65,7 @@ def last_speech_status(diagnostics):
 
 
 def stop(process, sig):
+    """Signal the node; return its exit code and its log (printed: shown when a test fails)."""
     started = time.monotonic()
     process.send_signal(sig)
     try:
@@ -73,8 +74,9 @@ def stop(process, sig):
         if process.poll() is None:
             process.kill()
     elapsed = time.monotonic() - started
-    print(f"exit {code} {elapsed * 1000:.0f} ms after {signal.Signals(sig).name}")
-    return code
+    output = process.stdout.read()
+    print(f"exit {code} {elapsed * 1000:.0f} ms after {signal.Signals(sig).name}\n{output}")
+    return code, output
 
 
 def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
@@ -83,6 +85,7 @@ def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
     try:
         audio = ros.subscribe(AudioDataStamped, "tts/audio")
         speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+        assert wait_for(lambda: len(speaking) > 0, 60.0)  # the node is up (late when busy)
         publisher = ros.publisher(String, "tts/text")
         publisher.publish(String(data="Hello from a separate process."))
         assert wait_for(lambda: len(audio) > 0, 60.0)
@@ -95,8 +98,8 @@ def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
             30.0,
         )
     finally:
-        code = stop(process, signal.SIGINT)
-    assert code == 0, process.stdout.read()
+        code, output = stop(process, signal.SIGINT)
+    assert code == 0, output
     # What reached the sound card once the device closed: float32 (4 bytes) mono samples at
     # 24 kHz, plus at most a device buffer of silence.
     seconds = sum(len(m.audio.data) for m in audio.messages) / 2 / 24000
@@ -133,8 +136,8 @@ def test_a_sound_device_that_fails_then_works_again_clears_the_warning(ros, test
         assert speech_status().level == b"\x00"
         assert (folder / "played.raw").stat().st_size > 0
     finally:
-        code = stop(process, signal.SIGINT)
-    assert code == 0, process.stdout.read()
+        code, output = stop(process, signal.SIGINT)
+    assert code == 0, output
 
 
 def test_sigterm_while_speaking_ends_the_goal_and_exits_cleanly(ros, test_model):
@@ -153,8 +156,7 @@ def test_sigterm_while_speaking_ends_the_goal_and_exits_cleanly(ros, test_model)
         result = handle.get_result_async()
         assert wait_for(lambda: any(m.data for m in speaking.messages), 60.0)
     finally:
-        code = stop(process, signal.SIGTERM)
-    output = process.stdout.read()
+        code, output = stop(process, signal.SIGTERM)
     assert code == 0 and "Traceback" not in output, output
     assert wait_for(result.done, 10.0) and result.result().status == GoalStatus.STATUS_ABORTED
     assert wait_for(lambda: speaking.messages[-1].data is False, 10.0)
@@ -240,8 +242,7 @@ def test_without_sound_play_msgs_the_node_says_how_to_install_them_and_speaks(ro
         ros.publisher(String, "tts/text").publish(String(data="Still here."))
         assert wait_for(lambda: len(audio) > 0, 60.0)
     finally:
-        code = stop(process, signal.SIGINT)
-    output = process.stdout.read()
+        code, output = stop(process, signal.SIGINT)
     assert code == 0 and output.count(INSTALL_HINT) == 1, output
 
 
@@ -272,7 +273,6 @@ def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(
         ros.publisher(String, "tts/text").publish(String(data="Still speaking."))
         assert wait_for(lambda: len(audio) > 0, 60.0)
     finally:
-        code = stop(process, signal.SIGINT)
-    output = process.stdout.read()
+        code, output = stop(process, signal.SIGINT)
     assert code == 0, output
     assert "Traceback" not in output, output

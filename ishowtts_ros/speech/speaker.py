@@ -220,10 +220,10 @@ class Speaker:
         """No text waits: warm up, or say that speaking ended, or give memory back."""
         if not self._idle():
             return  # audio still plays
+        self._set_speaking(False)  # before a warm-up step: steps can take seconds
         if self._warmup:
             self._warm_up_step()
             return
-        self._set_speaking(False)
         if not self._trimmed and time.monotonic() - self._busy_at >= TRIM_AFTER_IDLE_S:
             release_free_memory()  # idle for a while: give memory back, off the speech path
             self._trimmed = True
