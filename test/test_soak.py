@@ -5,6 +5,7 @@
 
 import json
 import os
+import random
 import sys
 
 import pytest
@@ -19,13 +20,27 @@ from ishowtts_ros.bench.soak import (
     warmup_texts,
 )
 from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, summarise
+from ishowtts_ros.bench.texts import REPORT_CHARS, ROBOT_PHRASES, robot_text
 
 
 def test_text_mix_is_reproducible_with_hostile_ones_every_eleventh():
     texts = make_texts(44, seed=3)
     assert texts == make_texts(44, seed=3) and texts != make_texts(44, seed=4)
     assert texts[10] == "" and texts[21].isspace()  # the first two hostile texts
-    assert all(len(t.split()) <= 40 for t in texts)
+
+
+def test_the_robot_mix_has_its_phrases_sentences_and_long_reports_with_numbers():
+    rng, said = random.Random(0), []
+    texts = [robot_text(rng, said) for _ in range(3000)]
+    phrases = [t for t in texts if t in ROBOT_PHRASES]
+    reports = [t for t in texts if len(t) >= REPORT_CHARS]
+    sentences = [t for t in texts if t not in phrases and t not in reports]
+    shares = [len(kind) / len(texts) for kind in (phrases, sentences, reports)]
+    assert shares == pytest.approx([0.35, 0.39, 0.26], abs=0.03), shares
+    assert all(len(t) < REPORT_CHARS + 100 and any(c.isdigit() for c in t) for t in reports)
+    assert any(c.isdigit() for t in sentences for c in t)
+    said_again = len(sentences) + len(reports) - len(set(sentences + reports))
+    assert said_again > 0.05 * (len(sentences) + len(reports))  # robots repeat themselves
 
 
 @pytest.mark.parametrize("count", [1000, 600, 80, 12])
@@ -53,11 +68,19 @@ def test_the_late_window_says_the_early_texts_again_under_the_same_parameters(co
 def test_summary_finds_growth_after_warm_up_and_latency_drift_on_the_same_texts():
     old = Run(
         [
-            Sample(i, 1000.0 + (i if i <= 20 else 20 + 0.1 * (i - 20)), 25, 23, 0.1 + 0.001 * i)
+            Sample(
+                i,
+                1000.0 + (i if i <= 20 else 20 + 0.1 * (i - 20)),
+                25,
+                23,
+                0.1 + 0.001 * i,
+                phrase_cache_mb=0.05 * i,
+            )
             for i in range(1, 101)
         ],
         100,
         {"spoken": 95, "dropped": 3, "failed": 0, "ignored": 2},
+        {"slow": 3},
     )
     windows = latency_windows(100, 20, PERIOD)  # texts 21..36 against 85..100
     young = Run(  # texts 65..100; 20 % faster than the old node
@@ -69,6 +92,10 @@ def test_summary_finds_growth_after_warm_up_and_latency_drift_on_the_same_texts(
     assert summary["nothing_lost"] and summary["accounted"] == 100
     # medians of texts 21..28 and 93..100: 1020.4 and 1027.6
     assert summary["rss_growth_after_warmup_mb"] == pytest.approx(7.2, abs=0.01)
+    # less the cache's 1.2 and 4.8 MB at texts 24 and 96
+    assert summary["rss_growth_beyond_phrase_cache_mb"] == pytest.approx(3.6, abs=0.01)
+    assert summary["phrase_cache_mb_first_last_tenth"] == pytest.approx([1.2, 4.8])
+    assert summary["warn_diagnostics_by_subject"] == {"slow": 3}
     assert summary["threads_min_max_after_warmup"] == [25, 25]
     assert summary["latency_windows"] == [[21, 36], [85, 100]]
     # nearest-rank medians: text 28 (0.128 s) and text 92 (0.192 s)
@@ -81,6 +108,12 @@ def test_summary_finds_growth_after_warm_up_and_latency_drift_on_the_same_texts(
     assert summary["node_latency_drift_p50_late_over_early"] is None  # none reported
     young.counts = {"spoken": 35}
     assert not summarise(old, young, 20, windows)["nothing_lost"]
+
+
+def test_latency_comparisons_leave_out_texts_said_from_the_phrase_cache():
+    said = Sample(1, 1000.0, 25, 23, 0.2, 0.1)
+    said_again = Sample(2, 1000.0, 25, 23, 0.01, 0.0, from_cache=True)  # out at once
+    assert Run([said, said_again]).latencies(1, 2, "node_first_audio_s") == {1: 0.1}
 
 
 def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
@@ -96,6 +129,8 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
             test_model["params"],
             "--out",
             str(out),
+            "--sound-card",
+            "null",  # texts heard as soon as synthesised: the long reports take no real time
         ],
         timeout=300,
         env=dict(os.environ, HF_HUB_OFFLINE="1"),
@@ -116,3 +151,4 @@ def test_a_short_soak_accounts_for_every_text(tmp_path, test_model):
     # heard here: from before it was sent to after the audio arrived; in the node: less
     assert all(s["node_first_audio_s"] < s["first_audio_s"] for s in both)
     assert (out / "soak.png").stat().st_size > 1000
+    assert "no local playback" not in summary["warn_diagnostics_by_subject"]  # the null card

@@ -4,7 +4,7 @@
 """``ishowtts-soak``: months of speaking, compressed: one tts_node process, many texts.
 
 Starts ``tts_node`` as robots run it (its own process, a params file), sends texts over
-DDS one after the other (mixed lengths, hostile ones among them), flips runtime
+DDS one after the other (the robot mix, hostile ones among them), flips runtime
 parameters and calls ``tts/stop`` now and then, and samples the process's memory,
 threads and open files after every text. Reports growth after warm-up, first-audio
 latency of the same texts said early and late (and late by a young node beside it, to
@@ -27,10 +27,17 @@ from dataclasses import asdict
 from typing import List
 
 from ishowtts_ros.bench.soak_client import SoakClient
-from ishowtts_ros.bench.texts import WORDS
+from ishowtts_ros.bench.texts import robot_text
 from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, plot, summarise
 
 IDLE_S = 0.2
+ALSA_CONFIG = "/usr/share/alsa/alsa.conf"  # ALSA's own configuration, read before ours
+SOUND_CARDS = {
+    "none": "play_audio false: tts/audio only, published at real-time pace (the default)",
+    "null": "play_audio as the params file says, on a card that swallows audio at once: "
+    "texts follow each other at synthesis speed",
+    "system": "play_audio as the params file says, on this machine's own card (aloud)",
+}
 WARMUP_FRACTION = 0.1
 MIN_WARMUP_TEXTS = 20
 STOP_EVERY = 37  # a tts/stop right after every 37th text (--stop-every)
@@ -42,7 +49,7 @@ FLIPS = [
     {"nfe_step": 7, "speed": 1.0, "volume": 1.0},
 ]
 PERIOD = FLIP_EVERY * len(FLIPS)  # texts after which the same parameters are in effect again
-YOUNG = "young"  # namespace of the second node, started to say the late texts young
+YOUNG = "young"  # namespace of the second node, idle until it says the late texts
 HOSTILE = [
     "",
     "   \n\t ",
@@ -61,19 +68,16 @@ def warmup_texts(count: int) -> int:
 
 
 def make_texts(count: int, seed: int) -> List[str]:
-    """Mixed lengths (1 to 16 words, 40 every 25th), a hostile text every 11th.
+    """Return the robot mix (:func:`~.texts.robot_text`) with a hostile text every 11th.
 
-    Speech takes real time, so most texts are what robots say most: short. The late
-    latency window says the texts of the early one again (:func:`latency_windows`).
+    The late latency window says the texts of the early one again (:func:`latency_windows`).
     """
     rng = random.Random(seed)
-    texts = []
-    for index in range(count):
-        if index % 11 == 10:
-            texts.append(HOSTILE[(index // 11) % len(HOSTILE)])
-        else:
-            words = 40 if index % 25 == 24 else rng.randint(1, 16)
-            texts.append(" ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + ".")
+    said: List[str] = []
+    texts = [
+        HOSTILE[(index // 11) % len(HOSTILE)] if index % 11 == 10 else robot_text(rng, said)
+        for index in range(count)
+    ]
     windows = latency_windows(count, warmup_texts(count), PERIOD)
     for index in range(windows.late_start, count + 1):
         texts[index - 1] = texts[index - 1 - windows.offset]
@@ -101,6 +105,7 @@ def process_sample(pid: int) -> tuple:
 
 
 def node_command(args, namespace: str = "") -> List[str]:
+    """tts_node with the params file, as robots run it; ``-p`` values on top."""
     command = [
         sys.executable,
         "-m",
@@ -108,18 +113,24 @@ def node_command(args, namespace: str = "") -> List[str]:
         "--ros-args",
         "--params-file",
         params_file(args),
-        "-p",
-        "play_audio:=false",
-        "-p",
-        "max_chars:=300",
-        "-p",
-        "phrase_cache_mb:=0",  # texts said again are synthesised again
     ]
+    if args.sound_card == "none":  # speech published only, at real-time pace
+        command += ["-p", "play_audio:=false"]
     for param in args.param:
         command += ["-p", param]
     if namespace:  # a second node beside the first: its own topics, services, diagnostics
         command += ["-r", f"__ns:=/{namespace}", "-r", f"/diagnostics:=/{namespace}/diagnostics"]
     return command
+
+
+def node_environment(args) -> dict:
+    """Return the nodes' environment (``--sound-card null``: ALSA's default swallows audio)."""
+    if args.sound_card != "null":
+        return dict(os.environ)
+    config = os.path.join(os.path.abspath(args.out), "asound.conf")
+    with open(config, "w", encoding="ascii") as stream:
+        stream.write("pcm.!default { type null }\n")
+    return dict(os.environ, ALSA_CONFIG_PATH=f"{ALSA_CONFIG}:{config}")
 
 
 def stop_process(process: subprocess.Popen) -> None:
@@ -153,6 +164,12 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per text at most")
     parser.add_argument(
+        "--sound-card",
+        choices=SOUND_CARDS,
+        default="none",
+        help="; ".join(f"{name}: {meaning}" for name, meaning in SOUND_CARDS.items()),
+    )
+    parser.add_argument(
         "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
     )
     args = parser.parse_args(argv)
@@ -166,22 +183,27 @@ def main(argv=None) -> int:
     young_from = windows.offset + 1
     old, young = Run(), Run()
     processes: List[subprocess.Popen] = []
+    environment = node_environment(args)
 
     def start(namespace: str = "") -> int:
         name = f"tts_node{'_' + namespace if namespace else ''}.log"
         with open(os.path.join(args.out, name), "w", encoding="utf-8") as log:
             command = node_command(args, namespace)
-            processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+            processes.append(
+                subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=environment)
+            )
         return processes[-1].pid
 
     client = SoakClient(args.timeout)
     try:
+        # Both from the start: a node that joins later changes the first one's memory (DDS
+        # keeps state for every participant it meets); idle, the second one stays young.
         old_pid, old_speaker = start(), client.speaker()
+        young_pid, young_speaker = start(YOUNG), client.speaker(YOUNG)
         client.wait_for(old_speaker)
+        client.wait_for(young_speaker)
         for index, text in enumerate(texts, 1):
             if index == young_from:
-                young_pid, young_speaker = start(YOUNG), client.speaker(YOUNG)
-                client.wait_for(young_speaker)
                 state = flips_in_effect(index - 1)  # what the old node has by now
                 if state:
                     client.set_parameters(young_speaker, state)
@@ -192,7 +214,8 @@ def main(argv=None) -> int:
                     client.set_parameters(young_speaker, flip)
             heard = client.say(old_speaker, text, index, stop=index % args.stop_every == 0)
             client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
-            old.samples.append(Sample(index, *process_sample(old_pid), *heard))
+            cache_mb = old_speaker.phrase_cache_mb
+            old.samples.append(Sample(index, *process_sample(old_pid), *heard, cache_mb))
             if index >= young_from:  # only its first audio counts: stopped once heard
                 heard = client.say(young_speaker, text, index - young_from + 1, stop=True)
                 young.samples.append(Sample(index, *process_sample(young_pid), *heard))
@@ -205,6 +228,7 @@ def main(argv=None) -> int:
                 )
         client.spin_until(lambda: old_speaker.accounted() >= len(texts), 5.0)
         old.sent, old.counts = len(texts), dict(old_speaker.counts)
+        old.warnings = dict(old_speaker.warnings)
         young.sent, young.counts = len(texts) - young_from + 1, dict(young_speaker.counts)
     finally:
         client.close()

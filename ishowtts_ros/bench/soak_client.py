@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import List, Optional, Tuple
 
 from ishowtts_ros.speech.diagnostics import STATUS_NAME
+from ishowtts_ros.status import WARN
 
 
 class Speaker:
@@ -21,6 +23,8 @@ class Speaker:
     def __init__(self, node, namespace: str = ""):
         from audio_common_msgs.msg import AudioDataStamped
         from diagnostic_msgs.msg import DiagnosticArray
+
+        from ishowtts_ros.nodes.ros_diagnostics import find_report
         from rclpy.qos import DurabilityPolicy, HistoryPolicy, QoSProfile, ReliabilityPolicy
         from std_msgs.msg import Bool, String
 
@@ -28,6 +32,7 @@ class Speaker:
         from std_srvs.srv import Trigger
 
         self.String, self.Trigger, self.SetParameters = String, Trigger, SetParameters
+        self.find_report = find_report
         prefix = f"/{namespace}/" if namespace else ""
         self.node_name = f"{prefix}tts_node"
         self.stop_client = node.create_client(Trigger, f"{prefix}tts/stop")
@@ -45,6 +50,9 @@ class Speaker:
         self.counts: dict = {}
         self.node_first_audio = "n/a"  # the node's own figure for the text it spoke last
         self.status = ("", {})  # the speech diagnostic's last message and key/values
+        self.warnings: Counter = Counter()  # WARN and ERROR messages received, by subject
+        self.phrase_cache_mb = 0.0  # what the node's phrase cache holds, by its own count
+        self.cache_hits = 0  # texts it said again from the phrase cache
         node.create_subscription(
             AudioDataStamped,
             f"{prefix}tts/audio",
@@ -63,14 +71,17 @@ class Speaker:
         self.publisher = node.create_publisher(String, f"{prefix}tts/text", keep_all)
 
     def _on_diagnostics(self, msg) -> None:
-        for status in msg.status:
-            if status.name == STATUS_NAME:
-                values = {kv.key: kv.value for kv in status.values}
-                self.status = (status.message, values)
-                self.counts = {
-                    k: int(values[k]) for k in ("spoken", "dropped", "failed", "ignored")
-                }
-                self.node_first_audio = values["last first-audio latency s"]
+        report = self.find_report(msg, STATUS_NAME)
+        if report is None:
+            return
+        values = dict(report.values)
+        self.status = (report.message, values)
+        if report.level >= WARN:  # each part of the message, by what it is about
+            self.warnings.update(part.split(":")[0] for part in report.message.split("; "))
+        self.counts = {k: int(values[k]) for k in ("spoken", "dropped", "failed", "ignored")}
+        self.node_first_audio = values["last first-audio latency s"]
+        self.phrase_cache_mb = float(values.get("phrase cache MB", 0.0))
+        self.cache_hits = int(values["said again from the phrase cache"])
 
     def accounted(self) -> int:
         return sum(self.counts.values())
@@ -112,14 +123,15 @@ class SoakClient:
 
     def say(
         self, speaker: Speaker, text: str, sent: int, stop: bool
-    ) -> Tuple[Optional[float], Optional[float]]:
+    ) -> Tuple[Optional[float], Optional[float], bool]:
         """Send one text and wait until the speaker is done with it.
 
         Returns its first-audio latency as heard here and as the node reports it (None
-        where it was not heard, or not spoken to the end).
+        where it was not heard, or not spoken to the end), and whether the node said it
+        from its phrase cache.
         """
         audio_before, speaking_before = len(speaker.audio_times), len(speaker.speaking)
-        spoken_before = speaker.counts.get("spoken", 0)
+        spoken_before, hits_before = speaker.counts.get("spoken", 0), speaker.cache_hits
         started = time.monotonic()
         speaker.publisher.publish(speaker.String(data=text))
         if stop:  # mid-utterance: once this text is heard (unless it is not spoken at all)
@@ -136,7 +148,8 @@ class SoakClient:
         if len(speaker.audio_times) > audio_before:
             heard = speaker.audio_times[audio_before] - started
         spoken = speaker.counts["spoken"] > spoken_before and speaker.node_first_audio != "n/a"
-        return heard, float(speaker.node_first_audio) if spoken else None
+        node_first_audio = float(speaker.node_first_audio) if spoken else None
+        return heard, node_first_audio, speaker.cache_hits > hits_before
 
     def stop(self, speaker: Speaker) -> None:
         self._call(speaker.stop_client, speaker.Trigger.Request())

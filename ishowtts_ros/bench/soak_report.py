@@ -23,6 +23,10 @@ class Sample:
     """From sending the text to its first audio on ``tts/audio``, as the robot sees it."""
     node_first_audio_s: Optional[float] = None
     """The same inside the node (text taken from the queue to first chunk), as it reports."""
+    from_cache: bool = False
+    """Said again from the node's phrase cache (its latencies are not compared)."""
+    phrase_cache_mb: float = 0.0
+    """What the node's phrase cache holds by its own count (its last speech diagnostic)."""
 
 
 @dataclass(frozen=True)
@@ -59,17 +63,24 @@ class Run:
     samples: List[Sample] = field(default_factory=list)
     sent: int = 0
     counts: dict = field(default_factory=dict)
+    warnings: dict = field(default_factory=dict)
+    """Speech diagnostics received at WARN or ERROR, by subject ("slow", ...)."""
 
     @property
     def accounted(self) -> int:
         return sum(self.counts.values())  # spoken, dropped, failed and ignored
 
     def latencies(self, start: int, length: int, field_name: str) -> Dict[int, float]:
-        """Latency by text number within a window; texts not heard are left out."""
+        """Latency by text number within a window.
+
+        Texts not heard, and texts said from the phrase cache (no synthesis), are left out.
+        """
         return {
             s.sent: getattr(s, field_name)
             for s in self.samples
-            if start <= s.sent < start + length and getattr(s, field_name) is not None
+            if start <= s.sent < start + length
+            and getattr(s, field_name) is not None
+            and not s.from_cache
         }
 
 
@@ -78,7 +89,7 @@ def _ratios(slow: Dict[int, float], fast: Dict[int, float], offset: int) -> tupl
     both = [i for i in slow if i - offset in fast]
     p50_slow = nearest_rank([slow[i] for i in both], 0.5)
     p50_fast = nearest_rank([fast[i - offset] for i in both], 0.5)
-    pairs = [slow[i] / fast[i - offset] for i in both]
+    pairs = [slow[i] / fast[i - offset] for i in both if fast[i - offset] > 0]
     return (p50_slow / p50_fast if p50_slow and p50_fast else None), nearest_rank(pairs, 0.5)
 
 
@@ -86,15 +97,19 @@ def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
     """Growth after warm-up, resources flat or not, latency drift, nothing lost.
 
     RSS growth compares the medians of the first and the last tenth of the texts after
-    warm-up: a single sample can catch the node amid an allocation. Latency drift compares
-    the same texts said early and late (see :func:`latency_windows`), and the late texts
-    said by the old node and, a moment later each, by a young one: the machine's own
-    speed changes over an hour, the second comparison does not see them.
+    warm-up: a single sample can catch the node amid an allocation; growth beyond the
+    phrase cache takes what the cache holds (by its own count) off each sample first.
+    Latency drift compares the same texts said early and late (see
+    :func:`latency_windows`), and the late texts said by the old node and, a moment later
+    each, by a young one: the machine's own speed changes over an hour, the second
+    comparison does not see them.
     """
     after = [s for s in old.samples if s.sent > warmup]
     tenth = max(1, len(after) // 10)
     rss_early = nearest_rank([s.rss_mb for s in after[:tenth]], 0.5)
     rss_late = nearest_rank([s.rss_mb for s in after[-tenth:]], 0.5)
+    beyond_early = nearest_rank([s.rss_mb - s.phrase_cache_mb for s in after[:tenth]], 0.5)
+    beyond_late = nearest_rank([s.rss_mb - s.phrase_cache_mb for s in after[-tenth:]], 0.5)
     summary = {
         "texts_sent": old.sent,
         "counts": old.counts,
@@ -107,6 +122,11 @@ def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
         "rss_mb_median_last_tenth": rss_late,
         "rss_mb_max_after_warmup": max((s.rss_mb for s in after), default=None),
         "rss_growth_after_warmup_mb": rss_late - rss_early if after else None,
+        "phrase_cache_mb_first_last_tenth": [
+            nearest_rank([s.phrase_cache_mb for s in part], 0.5)
+            for part in (after[:tenth], after[-tenth:])
+        ],
+        "rss_growth_beyond_phrase_cache_mb": beyond_late - beyond_early if after else None,
         "threads_min_max_after_warmup": [
             min((s.threads for s in after), default=0),
             max((s.threads for s in after), default=0),
@@ -115,6 +135,7 @@ def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
             min((s.open_files for s in after), default=0),
             max((s.open_files for s in after), default=0),
         ],
+        "warn_diagnostics_by_subject": old.warnings,
         "latency_windows": [
             [windows.early_start, windows.early_start + windows.length - 1],
             [windows.late_start, windows.late_start + windows.length - 1],
@@ -149,7 +170,11 @@ def plot(old: Run, young: Run, warmup: int, windows: Windows, path: str) -> None
     import matplotlib.pyplot as plt
 
     figure, (memory, latency) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
-    memory.plot([s.sent for s in old.samples], [s.rss_mb for s in old.samples])
+    sent = [s.sent for s in old.samples]
+    memory.plot(sent, [s.rss_mb for s in old.samples], label="RSS")
+    memory.plot(
+        sent, [s.rss_mb - s.phrase_cache_mb for s in old.samples], label="less the phrase cache"
+    )
     memory.axvline(warmup, color="grey", linestyle=":", label="end of warm-up")
     memory.set_ylabel("tts_node RSS (MB)")
     memory.legend(loc="lower right")

@@ -69,11 +69,12 @@ def stop_node(process: subprocess.Popen) -> None:
 
 def engine_state(msg, states: list) -> None:
     """Keep the engine state the speech diagnostic reports."""
+    from ishowtts_ros.nodes.ros_diagnostics import find_report
     from ishowtts_ros.speech.diagnostics import STATUS_NAME
 
-    for status in msg.status:
-        if status.name == STATUS_NAME:
-            states.append(next((kv.value for kv in status.values if kv.key == "engine"), ""))
+    report = find_report(msg, STATUS_NAME)
+    if report is not None:
+        states.append(dict(report.values).get("engine", ""))
 
 
 def say_and_record(text: str, timeout: float) -> tuple:
