@@ -110,6 +110,16 @@ def test_summary_finds_growth_after_warm_up_and_latency_drift_on_the_same_texts(
     assert not summarise(old, young, 20, windows)["nothing_lost"]
 
 
+def test_memory_growth_is_measured_when_the_node_has_given_free_memory_back():
+    samples = [  # between texts memory kept by the allocator climbs; when idle it is flat
+        Sample(i, 1000.0 if i % 10 == 0 else 1000.0 + i, 25, 23, 0.1, settled=i % 10 == 0)
+        for i in range(1, 201)
+    ]
+    summary = summarise(Run(samples, 200, {"spoken": 200}), Run(), 20, latency_windows(200, 20, 1))
+    assert summary["rss_growth_after_warmup_mb"] == 0.0
+    assert summary["rss_mb_max_after_warmup"] == 1199.0
+
+
 def test_latency_comparisons_leave_out_texts_said_from_the_phrase_cache():
     said = Sample(1, 1000.0, 25, 23, 0.2, 0.1)
     said_again = Sample(2, 1000.0, 25, 23, 0.01, 0.0, from_cache=True)  # out at once

@@ -28,9 +28,14 @@ from typing import List
 
 from ishowtts_ros.bench.soak_client import SoakClient
 from ishowtts_ros.bench.texts import robot_text
+from ishowtts_ros.speech.speaker import TRIM_AFTER_IDLE_S
 from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, plot, summarise
 
-IDLE_S = 0.2
+IDLE_S = 0.2  # between texts: back to back, as a busy robot speaks
+# Every 10th text the robot falls silent long enough for the node to give free memory
+# back (as robots do between tasks): RSS growth is measured on those samples.
+SETTLE_EVERY = 10
+SETTLE_S = TRIM_AFTER_IDLE_S + 1.0
 ALSA_CONFIG = "/usr/share/alsa/alsa.conf"  # ALSA's own configuration, read before ours
 SOUND_CARDS = {
     "none": "play_audio false: tts/audio only, published at real-time pace (the default)",
@@ -213,9 +218,11 @@ def main(argv=None) -> int:
                 if index >= young_from:
                     client.set_parameters(young_speaker, flip)
             heard = client.say(old_speaker, text, index, stop=index % args.stop_every == 0)
-            client.spin_until(lambda: False, IDLE_S)  # the node trims memory once idle
+            settled = index % SETTLE_EVERY == 0
+            client.spin_until(lambda: False, SETTLE_S if settled else IDLE_S)
             cache_mb = old_speaker.phrase_cache_mb
-            old.samples.append(Sample(index, *process_sample(old_pid), *heard, cache_mb))
+            sample = Sample(index, *process_sample(old_pid), *heard, cache_mb, settled)
+            old.samples.append(sample)
             if index >= young_from:  # only its first audio counts: stopped once heard
                 heard = client.say(young_speaker, text, index - young_from + 1, stop=True)
                 young.samples.append(Sample(index, *process_sample(young_pid), *heard))

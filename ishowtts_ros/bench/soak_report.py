@@ -27,6 +27,8 @@ class Sample:
     """Said again from the node's phrase cache (its latencies are not compared)."""
     phrase_cache_mb: float = 0.0
     """What the node's phrase cache holds by its own count (its last speech diagnostic)."""
+    settled: bool = False
+    """Taken after the node was idle long enough to give free memory back."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,9 @@ def _ratios(slow: Dict[int, float], fast: Dict[int, float], offset: int) -> tupl
 def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
     """Growth after warm-up, resources flat or not, latency drift, nothing lost.
 
-    RSS growth compares the medians of the first and the last tenth of the texts after
-    warm-up: a single sample can catch the node amid an allocation; growth beyond the
+    RSS growth compares the medians of the first and the last tenth of the settled
+    samples after warm-up (taken once the node gave free memory back; all samples where
+    none is): a single sample can catch the node amid an allocation. Growth beyond the
     phrase cache takes what the cache holds (by its own count) off each sample first.
     Latency drift compares the same texts said early and late (see
     :func:`latency_windows`), and the late texts said by the old node and, a moment later
@@ -105,11 +108,13 @@ def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
     comparison does not see them.
     """
     after = [s for s in old.samples if s.sent > warmup]
-    tenth = max(1, len(after) // 10)
-    rss_early = nearest_rank([s.rss_mb for s in after[:tenth]], 0.5)
-    rss_late = nearest_rank([s.rss_mb for s in after[-tenth:]], 0.5)
-    beyond_early = nearest_rank([s.rss_mb - s.phrase_cache_mb for s in after[:tenth]], 0.5)
-    beyond_late = nearest_rank([s.rss_mb - s.phrase_cache_mb for s in after[-tenth:]], 0.5)
+    settled = [s for s in after if s.settled] or after
+    tenth = max(1, len(settled) // 10)
+    early, late = settled[:tenth], settled[-tenth:]
+    rss_early = nearest_rank([s.rss_mb for s in early], 0.5)
+    rss_late = nearest_rank([s.rss_mb for s in late], 0.5)
+    beyond_early = nearest_rank([s.rss_mb - s.phrase_cache_mb for s in early], 0.5)
+    beyond_late = nearest_rank([s.rss_mb - s.phrase_cache_mb for s in late], 0.5)
     summary = {
         "texts_sent": old.sent,
         "counts": old.counts,
@@ -123,8 +128,7 @@ def summarise(old: Run, young: Run, warmup: int, windows: Windows) -> dict:
         "rss_mb_max_after_warmup": max((s.rss_mb for s in after), default=None),
         "rss_growth_after_warmup_mb": rss_late - rss_early if after else None,
         "phrase_cache_mb_first_last_tenth": [
-            nearest_rank([s.phrase_cache_mb for s in part], 0.5)
-            for part in (after[:tenth], after[-tenth:])
+            nearest_rank([s.phrase_cache_mb for s in part], 0.5) for part in (early, late)
         ],
         "rss_growth_beyond_phrase_cache_mb": beyond_late - beyond_early if after else None,
         "threads_min_max_after_warmup": [
@@ -171,9 +175,13 @@ def plot(old: Run, young: Run, warmup: int, windows: Windows, path: str) -> None
 
     figure, (memory, latency) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
     sent = [s.sent for s in old.samples]
-    memory.plot(sent, [s.rss_mb for s in old.samples], label="RSS")
+    memory.plot(sent, [s.rss_mb for s in old.samples], label="RSS", lw=0.5)
+    settled = [s for s in old.samples if s.settled]
+    memory.plot([s.sent for s in settled], [s.rss_mb for s in settled], label="RSS when idle")
     memory.plot(
-        sent, [s.rss_mb - s.phrase_cache_mb for s in old.samples], label="less the phrase cache"
+        [s.sent for s in settled],
+        [s.rss_mb - s.phrase_cache_mb for s in settled],
+        label="when idle, less the phrase cache",
     )
     memory.axvline(warmup, color="grey", linestyle=":", label="end of warm-up")
     memory.set_ylabel("tts_node RSS (MB)")
