@@ -101,6 +101,15 @@ def test_memory_is_bounded_least_recently_used_first():
     assert cache.get("b") is None and cache.get("a") is not None
 
 
+def test_the_budget_covers_all_the_memory_an_entry_holds():
+    """A chunk handed on is a view into the joined wave, whose cross-fade tail it keeps."""
+    joined = np.zeros(1000 + 3600, np.float32)
+    cache = PhraseCache(max_bytes=10**6)
+    cache.put("a", [(joined[:1000], "a")], 24000)
+    ((samples, _),) = cache.get("a")[0]
+    assert samples.base is None and cache.bytes == samples.nbytes == 4000
+
+
 def test_preloaded_phrases_are_cached_by_the_warm_up(engine_config, tmp_path):
     phrases = tmp_path / "phrases.yaml"
     phrases.write_text("test: [Charging., Excuse me.]\n")

@@ -80,7 +80,8 @@ class PhraseCache:
 
     def put(self, key: str, chunks: Chunks, sample_rate: int) -> None:
         """Keep an utterance (in memory, and on disk when a folder is set)."""
-        entry = ([(np.ascontiguousarray(s, dtype=np.float32), t) for s, t in chunks], sample_rate)
+        # Copies: a chunk may be a view that keeps a larger wave alive, beyond the budget.
+        entry = ([(np.array(s, dtype=np.float32), t) for s, t in chunks], sample_rate)
         self._remember(key, entry)
         if self.folder:
             self._write(key, entry)
