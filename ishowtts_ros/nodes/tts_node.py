@@ -58,6 +58,9 @@ from ishowtts_ros.speech.text_limits import limit_text
 TEXT_QOS = QoSProfile(
     depth=100, history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE
 )
+# The longest a stop waits for the engine's load, then for a warm-up step: both stay within
+# systemd's default 90 s before SIGKILL.
+BUSY_THREAD_WAIT_S = 40.0
 
 
 class TtsNode(Node):
@@ -104,7 +107,8 @@ class TtsNode(Node):
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self.service_callbacks)
         self.add_on_set_parameters_callback(self._on_set_parameters)
         self.engine = None
-        threading.Thread(target=self._load_engine, name="engine-load", daemon=True).start()
+        self._loading = threading.Thread(target=self._load_engine, name="engine-load", daemon=True)
+        self._loading.start()
         self.speaker.start()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -428,7 +432,13 @@ class TtsNode(Node):
         self.diagnostics_pub.publish(diagnostic_array([report], self.hardware_id, stamp))
 
     def close(self) -> None:
-        self.speaker.close()
+        """Stop speaking; wait for a load or warm-up step under way (neither can be cut).
+
+        A thread left running into the interpreter's exit dies there with a traceback
+        (torch half imported); a second signal ends the wait.
+        """
+        self.speaker.close(timeout=BUSY_THREAD_WAIT_S)
+        self._loading.join(BUSY_THREAD_WAIT_S)
         for sink in self.speaker.sinks:
             sink.close()
 

@@ -154,10 +154,12 @@ class Speaker:
             self._drop(item, reason)
 
     def close(self, timeout: float = 2.0) -> None:
+        """Stop speaking and end the speaker thread (waiting ``timeout`` for its step)."""
         self._closed.set()
         self._engine_known.set()
         self.stop_all()
         self._thread.join(timeout)
+        self._set_speaking(False)  # the thread may have ended before it could say so
 
     def _cut(self, doomed: Callable[[Utterance], bool], reason: str) -> int:
         """Cut the texts in flight that ``doomed`` picks: their audio goes, now; the count.
