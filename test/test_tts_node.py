@@ -606,6 +606,7 @@ def test_a_streamed_reply_is_heard_as_one_utterance_without_gaps(ros, test_model
         assert gate.reached.wait(60.0)
         assert wait_for(lambda: not node._replies, 10.0)  # the end is in: no reply open
     assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    assert wait_for(lambda: len(speaking) >= 3, 10.0)  # speaking false is on its way
     assert [m.data for m in speaking.messages] == [False, True, False]  # one span
     gaps = [gap_after(audio.messages, n) for n in range(1, len(audio))]
     print(f"{len(audio)} chunks, gaps between them (ms): {[round(g * 1000, 1) for g in gaps]}")
