@@ -70,7 +70,7 @@ def run_node(node_class, args=None, threads: int = 2) -> int:
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, on_signal)
-    node = executor = None
+    node = executor = closing = None
     try:
         try:
             node = node_class()
@@ -82,7 +82,8 @@ def run_node(node_class, args=None, threads: int = 2) -> int:
         executor.add_node(node)
         while not stopping.is_set() and rclpy.ok():
             executor.spin_once(timeout_sec=SIGNAL_POLL_S)  # signals are handled in between
-        closing = threading.Thread(target=node.close, name="close")
+        # A daemon: after a second signal the process exits without waiting for it.
+        closing = threading.Thread(target=node.close, name="close", daemon=True)
         closing.start()
         flushed = time.monotonic() + FLUSH_S
         while (closing.is_alive() or time.monotonic() < flushed) and rclpy.ok():
@@ -96,7 +97,8 @@ def run_node(node_class, args=None, threads: int = 2) -> int:
         if executor is not None:
             executor.shutdown(timeout_sec=1.0)
         if node is not None:
-            node.close()
+            if closing is None:  # else a second signal ended the close: no second wait
+                node.close()
             node.destroy_node()
         rclpy.try_shutdown()
     return 0
