@@ -28,6 +28,9 @@ LATCHED = QoSProfile(
     depth=10, reliability=ReliabilityPolicy.RELIABLE, durability=DurabilityPolicy.TRANSIENT_LOCAL
 )
 RELIABLE = QoSProfile(depth=250, reliability=ReliabilityPolicy.RELIABLE)
+# Bounds waiting for discovery or a service's answer: under a busy CPU DDS can take many
+# seconds; when it works the wait ends at once.
+DISCOVERY_S = 60.0
 
 
 def wait_for(predicate, timeout: float, period: float = 0.02) -> bool:
@@ -96,12 +99,12 @@ class RosHarness:
     def publisher(self, msg_type, topic, qos=RELIABLE):
         """Create a publisher and wait until a subscriber has matched it."""
         publisher = self.probe.create_publisher(msg_type, topic, qos)
-        assert wait_for(lambda: publisher.get_subscription_count() > 0, 10.0), (
+        assert wait_for(lambda: publisher.get_subscription_count() > 0, DISCOVERY_S), (
             f"no subscriber on {topic}"
         )
         return publisher
 
-    def call(self, srv_type, name, request, timeout=10.0):
+    def call(self, srv_type, name, request, timeout=DISCOVERY_S):
         client = self.probe.create_client(srv_type, name)
         assert client.wait_for_service(timeout_sec=timeout), f"service {name} not available"
         future = client.call_async(request)

@@ -29,7 +29,7 @@ from gates import SynthesisGate
 from ishowtts_ros.audio.wav import from_pcm16
 from ishowtts_ros.nodes.tts_node import TtsNode
 from ishowtts_ros.speech import sound_requests
-from ros_harness import LATCHED, RosHarness, wait_for
+from ros_harness import DISCOVERY_S, LATCHED, RosHarness, wait_for
 
 SHORT = "The door is open."
 
@@ -95,7 +95,7 @@ class SoundClient:
         self._goals = queue.SimpleQueue()  # (goal, list to put its future in)
         self._sender = node.create_guard_condition(self._send_goals, callback_group=group)
         ros.add(node)
-        assert self.action.wait_for_server(timeout_sec=10.0)
+        assert self.action.wait_for_server(timeout_sec=DISCOVERY_S)
         assert wait_for(lambda: self.publisher.get_subscription_count() > 0, 10.0)
 
     def _send_goals(self):
