@@ -8,10 +8,6 @@ import os
 
 import pytest
 
-# Loads nothing heavy, and applies our process defaults before any test loads torch, so
-# that the suite runs as the product does (threads that sleep while they wait).
-import ishowtts_ros  # noqa: F401
-
 # Never reach for the model hub from tests: an empty path must fail clearly instead.
 os.environ["HF_HUB_OFFLINE"] = "1"
 # The engine tiers run on the CPU; scripts/gpu_check.sh runs some of them on CUDA too.
