@@ -21,12 +21,10 @@ import sys
 WAIT_POLICY = "PASSIVE"
 
 
-def prefer_passive_waits() -> bool:
-    """Set ``OMP_WAIT_POLICY`` to PASSIVE unless the user set it; True if it takes effect.
+def prefer_passive_waits() -> None:
+    """Set ``OMP_WAIT_POLICY`` to PASSIVE unless the user set it.
 
     Too late once torch is loaded: then nothing is changed, not even for child processes.
     """
-    if "torch" in sys.modules or "OMP_WAIT_POLICY" in os.environ:
-        return False
-    os.environ["OMP_WAIT_POLICY"] = WAIT_POLICY
-    return True
+    if "torch" not in sys.modules:
+        os.environ.setdefault("OMP_WAIT_POLICY", WAIT_POLICY)

@@ -96,7 +96,7 @@ class SoundClient:
         self._sender = node.create_guard_condition(self._send_goals, callback_group=group)
         ros.add(node)
         assert self.action.wait_for_server(timeout_sec=DISCOVERY_S)
-        assert wait_for(lambda: self.publisher.get_subscription_count() > 0, 10.0)
+        assert wait_for(lambda: self.publisher.get_subscription_count() > 0, DISCOVERY_S)
 
     def _send_goals(self):
         while not self._goals.empty():
