@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from ishowtts_ros.speech.reply_stream import LONG_SENTENCE_CHARS, ReplyStream, sentence_ends
+from ishowtts_ros.speech.reply_stream import LONG_SENTENCE_BYTES, ReplyStream, sentence_ends
 
 pytestmark = pytest.mark.no_torch
 
@@ -33,9 +33,9 @@ def test_sentences_keep_abbreviations_decimals_money_urls_and_chinese_quotes_who
     ]
 
 
-def stream_in(reply, pieces_of=3, idle_s=5.0):
+def stream_in(reply, pieces_of=3, idle_s=5.0, first_bytes=LONG_SENTENCE_BYTES):
     """Feed ``reply`` in pieces of a few characters; return what was handed out, and when."""
-    stream = ReplyStream(idle_s, 10_000)
+    stream = ReplyStream(idle_s, 10_000, first_bytes)
     said = []
     for start in range(0, len(reply), pieces_of):
         assert stream.add(reply[start : start + pieces_of])
@@ -66,7 +66,7 @@ def test_a_long_sentence_without_an_end_is_said_up_to_its_last_clause():
     assert stream.take() == "Hello."
     clause = "first we go left past the kitchen, " * 6
     stream.add(clause + "then")
-    assert len(clause) > LONG_SENTENCE_CHARS
+    assert len(clause) > LONG_SENTENCE_BYTES
     assert stream.take() == ("x" + clause).strip()
     assert stream.take() == ""  # "then" may still grow
 
@@ -91,3 +91,37 @@ def test_an_abandoned_reply_swallows_its_later_pieces_and_the_rest_is_cut_at_max
     short.add("Twelve chars and more.")
     short.end()
     assert short.cut and short.take() == "Twelve chars"
+
+
+NUMBERS = "The total is 12,345 units at 10:30, e.g. Dr. Smith said 3.5 m. We ship at 9:15 tonight."
+
+
+@pytest.mark.parametrize("pieces_of", [1, 2, 3, 5])
+@pytest.mark.parametrize("first_bytes", [8, 20, 60])
+def test_streamed_token_by_token_numbers_times_and_abbreviations_are_never_cut(
+    pieces_of, first_bytes
+):
+    """A clause mark counts only before a space: "12," then "345" is one number."""
+    said = [text for text, _ in stream_in(NUMBERS, pieces_of, first_bytes=first_bytes)]
+    assert " ".join(said) == NUMBERS
+    for whole in ("12,345", "10:30", "e.g. Dr. Smith", "3.5 m.", "9:15"):
+        assert any(whole in text for text in said), (whole, said)
+
+
+def test_a_chinese_reply_without_punctuation_is_said_before_it_ends():
+    reply = "我们现在去厨房然后经过客厅再到门口等你的朋友来取包裹" * 8  # 200 characters
+    said = stream_in(reply, pieces_of=2, first_bytes=60)
+    first, at = said[0]
+    assert at < len(reply) and len(first.encode()) > 60  # cut once over the first chunk
+    assert "".join(text for text, _ in said) == reply
+
+
+def test_a_run_on_reply_is_cut_between_words_and_max_chars_never_cuts_a_word():
+    reply = "and then we go on " * 20
+    said = stream_in(reply, pieces_of=4, first_bytes=40)
+    assert said[0][1] < len(reply)
+    assert all(word in ("and", "then", "we", "go", "on") for t, _ in said for word in t.split())
+    short = ReplyStream(5.0, 15)
+    short.add("Twelve characters")  # 15 ends inside "characters"
+    short.end()
+    assert short.cut and short.take() == "Twelve"

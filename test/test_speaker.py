@@ -30,7 +30,7 @@ class SpeakingLog:
 
 def speaker_with_go_queued(engine, output, stats, speaking):
     """Return a speaker on ``output`` with "Go." queued before its warm-up (run once idle)."""
-    speaker = Speaker(TextQueue(), stats, [output], speaking, lambda: 1.0, engine.config.synthesis)
+    speaker = Speaker(TextQueue(), stats, [output], speaking, engine.config.synthesis)
     text = Utterance("Go.")
     speaker.queue.put(text)
     speaker.engine_loaded(engine)

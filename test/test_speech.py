@@ -44,7 +44,7 @@ def test_shrinking_the_queue_reports_what_no_longer_fits():
     fill(queue, 5)
     lost = queue.configure(2, "queue")
     assert [item.text for item, _ in lost] == ["text 0", "text 1", "text 2"]
-    assert queue.get(0.01).text == "text 3" and len(queue) == 1
+    assert queue.take().text == "text 3" and len(queue) == 1
 
 
 def test_bad_queue_settings_name_the_value():

@@ -4,10 +4,13 @@
 """Audio waiting for an output, played in order by a thread of the output's own.
 
 What the speaker writes is queued at once (synthesis runs ahead of what is heard), with
-markers between utterances that call back when everything before them has been heard.
-A stop drops what is queued — everything, or one utterance's audio (its "owner") — and
-calls the dropped markers back with False. Bounded: a writer waits while the queue is
-full, at most :data:`WRITE_TIMEOUT_S`.
+markers that call back when everything before them has been heard. A stop drops what is
+queued — everything, or one utterance's audio (its "owner") — and calls the dropped
+markers back with False; audio of an owner already cut (its ``cut`` flag, set before
+the stop) is refused, so no chunk written after a stop plays. ``gain`` is read as each
+entry plays: a volume change is heard within one entry. The thread has an exception
+barrier: a failure is logged and reported in ``error``, and the next entry plays.
+Bounded: a writer waits while the queue is full, at most :data:`WRITE_TIMEOUT_S`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ WRITE_TIMEOUT_S = 5.0
 OnHeard = Callable[[bool], None]
 
 
+def is_cut(owner: object) -> bool:
+    """Say whether ``owner``'s audio is stopped for good (cut by a stop or an interrupt)."""
+    return bool(getattr(owner, "cut", False))
+
+
 @dataclass
 class Entry:
     """Samples to play, or (``samples`` None) a marker to call back."""
@@ -43,7 +51,9 @@ class Entry:
 class OutputQueue:
     """The queue and the thread of an output; subclasses say how an entry is played."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, gain: Optional[Callable[[], float]] = None):
+        self.name = name
+        self.gain = gain or (lambda: 1.0)
         self.error = ""
         """What failed last, until the output works again ("" = working)."""
         self._entries: Deque[Entry] = collections.deque()
@@ -58,13 +68,16 @@ class OutputQueue:
         self._thread.start()
 
     def write(self, samples: np.ndarray, sample_rate: int, owner: object = None) -> None:
-        """Queue audio (waits only while the queue is full)."""
+        """Queue audio (waits only while the queue is full); refused once ``owner`` is cut."""
         with self._cond:
             if not self._cond.wait_for(
-                lambda: len(self._entries) < MAX_PENDING or self._closed, WRITE_TIMEOUT_S
+                lambda: len(self._entries) < MAX_PENDING or self._closed or is_cut(owner),
+                WRITE_TIMEOUT_S,
             ):
                 self.error = "audio output is stuck: a chunk was dropped"
                 LOG.error("%s: %.2f s of audio dropped", self.error, len(samples) / sample_rate)
+                return
+            if is_cut(owner) or self._closed:
                 return
             entry = Entry(owner, samples, sample_rate)
             self._schedule(entry)
@@ -74,10 +87,14 @@ class OutputQueue:
     def mark(self, on_heard: OnHeard, owner: object = None) -> None:
         """Call ``on_heard(True)`` once what was written so far is heard (False: dropped)."""
         with self._cond:
-            entry = Entry(owner, on_heard=on_heard)
-            self._schedule(entry)
-            self._entries.append(entry)
-            self._cond.notify_all()
+            closed = self._closed
+            if not closed:
+                entry = Entry(owner, on_heard=on_heard)
+                self._schedule(entry)
+                self._entries.append(entry)
+                self._cond.notify_all()
+        if closed:  # nothing will play: whoever waits is answered now
+            on_heard(False)
 
     def stop(self, owner: object = None) -> None:
         """Drop queued audio: all of it (``owner`` None) or ``owner``'s; cut what plays."""
@@ -97,10 +114,16 @@ class OutputQueue:
             if entry.on_heard is not None:
                 entry.on_heard(False)
 
-    def drain(self, timeout: float) -> bool:
-        """Wait until everything queued has been played; False on timeout."""
+    def drain(self, timeout: float, owner: object = None) -> bool:
+        """Wait until everything queued has been played; False on timeout.
+
+        Returns at once (False) when ``owner`` is cut meanwhile: its audio will not play.
+        """
         with self._cond:
-            return self._cond.wait_for(lambda: not self._entries and self._busy is None, timeout)
+            self._cond.wait_for(
+                lambda: (not self._entries and self._busy is None) or is_cut(owner), timeout
+            )
+            return not self._entries and self._busy is None and not is_cut(owner)
 
     def close(self) -> None:
         self.stop()
@@ -122,8 +145,8 @@ class OutputQueue:
         """Play one entry's samples; stop early once ``wanted()`` turns False."""
         raise NotImplementedError
 
-    def _before_marker(self) -> None:
-        """Finish what is pending before a marker is called back."""
+    def _before_marker(self, owner: object) -> None:
+        """Finish what is pending of ``owner``'s audio before its marker is called back."""
 
     # -- the thread -----------------------------------------------------------------------
 
@@ -144,6 +167,9 @@ class OutputQueue:
                 self._cond.release()
                 try:
                     self._handle(entry, generation)
+                except Exception as exc:  # a bug or a device gone: the next entry still plays
+                    LOG.exception("%s failed", self.name)
+                    self.error = f"{self.name} failed: {type(exc).__name__}: {exc}"
                 finally:
                     self._cond.acquire()
                     self._busy = None
@@ -155,11 +181,17 @@ class OutputQueue:
             return (
                 generation == self._generation
                 and entry.owner not in self._cut
+                and not is_cut(entry.owner)
                 and not self._closed
             )
 
         if entry.samples is None:
-            self._before_marker()
-            entry.on_heard(wanted())
+            played = wanted()
+            try:
+                if played:
+                    self._before_marker(entry.owner)
+            finally:  # whoever waits is answered, whatever failed before
+                entry.on_heard(played)
             return
-        self._play(entry, wanted)
+        if wanted():
+            self._play(entry, wanted)

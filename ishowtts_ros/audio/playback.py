@@ -7,22 +7,29 @@
 runs ahead of playback; ``stop`` silences the device within one block (20 ms). On a
 device that does not take the model's rate, each utterance is resampled by one soxr
 stream that carries its state from chunk to chunk (resampling chunks one by one would
-put a discontinuity, a click, at every chunk boundary). A device that fails (unplugged,
-busy) is opened again for the next chunk; ``error`` says what failed until a chunk
-plays again.
+put a discontinuity, a click, at every chunk boundary); that stream belongs to the
+playback thread alone. A device that fails (unplugged, busy) is opened again for the
+next chunk; one that takes no audio for ``stall_s`` (a USB or Bluetooth stall) is
+given up on for the entry playing; ``error`` says what failed until a chunk plays again.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Callable, Union
+import time
+from typing import Callable, Optional, Union
 
 import numpy as np
 
-from ishowtts_ros.audio.output_queue import Entry, OutputQueue
+from ishowtts_ros.audio.output_queue import Entry, OutputQueue, is_cut
 
 LOG = logging.getLogger(__name__)
 BLOCK_S = 0.02
+STALL_S = 2.0
+
+
+class DeviceStalled(RuntimeError):
+    """The device took no audio for ``stall_s`` seconds."""
 
 
 class PlaybackUnavailable(RuntimeError):
@@ -73,8 +80,11 @@ class LocalPlayer(OutputQueue):
         sample_rate: int,
         device_rate: int = 0,
         latency: Union[str, float] = "high",
+        gain: Optional[Callable[[], float]] = None,
+        stall_s: float = STALL_S,
     ):
-        super().__init__("playback")
+        super().__init__("playback", gain)
+        self.stall_s = stall_s
         try:
             import sounddevice
         except (ImportError, OSError) as exc:  # no sounddevice, or no PortAudio library
@@ -94,8 +104,8 @@ class LocalPlayer(OutputQueue):
         except Exception as exc:
             raise PlaybackUnavailable(f"audio device {device_spec or 'default'!r}: {exc}") from exc
         self.device_name = sounddevice.query_devices(self._stream.device)["name"]
-        self._resampler = None  # the soxr stream of the utterance playing
-        self._resampling_for: object = None
+        self._resampler = None  # the soxr stream of the utterance playing (thread's own)
+        self._resampling_for: tuple = (None, -1)  # its owner and the stop generation
         self.start()
         LOG.info("playing on %r at %d Hz", self.device_name, self.device_rate)
 
@@ -135,48 +145,76 @@ class LocalPlayer(OutputQueue):
         super().close()
         self._close_stream()
 
-    def _stopped(self, everything: bool) -> None:
-        self._resampler = None  # what follows a cut starts afresh
-
     def _play(self, entry: Entry, wanted: Callable[[], bool]) -> None:
         try:
-            self._to_device(self._resampled(entry), wanted)
-        except Exception as exc:  # a device that went away must not stop the speaker
+            self._to_device(self._resampled(entry) * self.gain(), wanted)
+        except Exception as exc:  # a device that went away or stalls must not stop the speaker
             if not self.error:
-                LOG.exception("playback failed on %r", self.device_name)
-            self.error = f"playback failed: {exc}"
+                LOG.error("playback failed on %r: %s", self.device_name, exc)
+            self.error = f"playback failed on {self.device_name!r}: {exc}"
             self._close_stream()
             self._resampler = None
 
-    def _before_marker(self) -> None:
-        """Play the resampler's tail: an utterance ends here."""
-        if self._resampler is not None:
-            tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
-            self._resampler = None
-            try:
-                self._to_device(tail, lambda: True)
-            except Exception:  # the next chunk reopens the device and says so
-                self._close_stream()
+    def _before_marker(self, owner: object) -> None:
+        """Play the resampler's tail: ``owner``'s audio ends here."""
+        if self._resampler is not None and self._resampling_for[0] is owner:
+            self._play_tail()
+
+    def _play_tail(self) -> None:
+        tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+        self._resampler = None
+        try:
+            self._to_device(tail * self.gain(), lambda: True)
+        except Exception:  # the next chunk reopens the device and says so
+            self._close_stream()
 
     def _resampled(self, entry: Entry) -> np.ndarray:
         if entry.rate == self.device_rate:
             return entry.samples
         import soxr
 
-        if self._resampler is None or self._resampling_for is not entry.owner:
-            self._before_marker()  # another utterance: the previous one's tail first
+        wanted_for = (entry.owner, self._generation)
+        if self._resampler is None or self._resampling_for != wanted_for:
+            previous, generation = self._resampling_for
+            if (
+                self._resampler is not None
+                and generation == self._generation
+                and not is_cut(previous)
+            ):
+                self._play_tail()  # another utterance follows: the previous one's tail first
+            # else a stop of everything came between: what follows starts afresh
             self._resampler = soxr.ResampleStream(entry.rate, self.device_rate, 1, "float32")
-            self._resampling_for = entry.owner
+            self._resampling_for = wanted_for
         return self._resampler.resample_chunk(np.asarray(entry.samples, dtype=np.float32))
 
     def _to_device(self, samples: np.ndarray, wanted: Callable[[], bool]) -> None:
         if self._stream is None:  # it failed before: try the device again
             self._stream = self._open()
         block = int(BLOCK_S * self.device_rate)
-        for start in range(0, len(samples), block):
-            if not wanted():
+        start = 0
+        while start < len(samples):
+            room = self._room(wanted)
+            if not room:
                 return
-            self._stream.write(np.ascontiguousarray(samples[start : start + block, None]))
+            piece = samples[start : start + min(block, room)]
+            self._stream.write(np.ascontiguousarray(piece[:, None], dtype=np.float32))
+            start += len(piece)
         if self.error and len(samples):
             LOG.info("playback works again on %r", self.device_name)
             self.error = ""
+
+    def _room(self, wanted: Callable[[], bool]) -> int:
+        """Frames the device takes now, once it takes any; 0 when no longer wanted.
+
+        Polled rather than blocking in PortAudio, so that a stop is answered and a stall is
+        seen while the device takes nothing.
+        """
+        waited_since = time.monotonic()
+        while wanted():
+            room = self._stream.write_available
+            if room > 0:
+                return room
+            if time.monotonic() - waited_since > self.stall_s:
+                raise DeviceStalled(f"the device took no audio for {self.stall_s:g} s")
+            time.sleep(BLOCK_S / 4)
+        return 0

@@ -29,7 +29,7 @@ from typing import List
 from ishowtts_ros.bench.soak_client import SoakClient
 from ishowtts_ros.bench.soak_report import Run, Sample, latency_windows, plot, summarise
 from ishowtts_ros.bench.texts import robot_text
-from ishowtts_ros.speech.speaker import TRIM_AFTER_IDLE_S
+from ishowtts_ros.speech.idle_work import TRIM_AFTER_IDLE_S
 
 IDLE_S = 0.2  # between texts: back to back, as a busy robot speaks
 # Every 10th text the robot falls silent long enough for the node to give free memory

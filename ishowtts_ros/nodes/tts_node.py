@@ -15,35 +15,34 @@ import socket
 import sys
 import threading
 import traceback
-from typing import Dict, List, Optional
+from typing import List
 
 from diagnostic_msgs.msg import DiagnosticArray
 from rcl_interfaces.msg import SetParametersResult
 from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
 from rclpy.node import Node
 from rclpy.parameter import Parameter
-from rclpy.qos import HistoryPolicy, QoSProfile, ReliabilityPolicy
-from std_msgs.msg import Bool, String
+from std_msgs.msg import Bool
 from std_srvs.srv import Trigger
 
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.registry import load_voice_registry
 from ishowtts_ros.nodes.audio_topics import LATCHED, AudioTopics
+from ishowtts_ros.nodes.barge_in import BargeIn
 from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
 from ishowtts_ros.nodes.ros_parameters import declare_parameters
+from ishowtts_ros.nodes.speech_report import speech_report
 from ishowtts_ros.nodes.sound_play_interface import (
     INSTALL_HINT,
     SoundPlayInterface,
     default_sound_dirs,
     import_interfaces,
 )
-from ishowtts_ros.speech.diagnostics import speech_status
 from ishowtts_ros.speech.memory import bound_memory_caches
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
-from ishowtts_ros.speech.reply_stream import ReplyStream
 from ishowtts_ros.speech.settings import (
     TTS_NODE_SETTINGS,
     SpeechSettings,
@@ -53,11 +52,8 @@ from ishowtts_ros.speech.settings import (
 from ishowtts_ros.speech.speaker import Speaker
 from ishowtts_ros.speech.stats import SpeechStats
 from ishowtts_ros.speech.text_limits import limit_text
+from ishowtts_ros.nodes.text_input import TextInput
 
-# KEEP_ALL: a flood is slowed down at the sender rather than lost unseen in DDS.
-TEXT_QOS = QoSProfile(
-    depth=100, history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE
-)
 # The longest a stop waits for the engine's load, then for a warm-up step: both stay within
 # systemd's default 90 s before SIGKILL.
 BUSY_THREAD_WAIT_S = 40.0
@@ -89,11 +85,12 @@ class TtsNode(Node):
             self.stats,
             sinks,
             on_speaking=self._publish_speaking,
-            volume=lambda: self.settings.volume,
             synthesis_settings=lambda: self.synthesis,
             fallback=self._make_fallback() if sinks else None,
+            lookahead_s=lambda: self.settings.lookahead_s,
         )
         self._subscribe_text_topics()
+        self.barge_in = BargeIn(self, self.interrupt, self.service_callbacks)
         self._serve_sound_play()
         self.create_service(
             Trigger, "tts/stop", self._on_stop, callback_group=self.service_callbacks
@@ -131,6 +128,8 @@ class TtsNode(Node):
                     sample_rate,
                     self.settings.audio_rate,
                     playback_latency(self.settings.audio_latency),
+                    gain=self._volume,
+                    stall_s=self.settings.device_stall_s,
                 )
                 sinks.append(self.player)
             except PlaybackUnavailable as exc:
@@ -146,9 +145,14 @@ class TtsNode(Node):
                 topics = AudioTopics(self, messages, sample_rate)
                 # Without a local player, published audio keeps real time itself.
                 lead = None if self.player else self.settings.publish_lead_s
-                self.audio_output = PacedOutput(topics.publish, lead)
+                self.audio_output = PacedOutput(
+                    topics.publish, lead, self.settings.publish_frame_s, gain=self._volume
+                )
                 sinks.append(self.audio_output)
         return sinks
+
+    def _volume(self) -> float:
+        return self.settings.volume
 
     def _publish_speaking(self, speaking: bool) -> None:
         try:
@@ -176,11 +180,7 @@ class TtsNode(Node):
         setattr(self.stats, field, message)
 
     def _subscribe_text_topics(self) -> None:
-        self._subscribe("tts/text", None)
-        self._subscribe("tts/text_stream", None, self._on_reply_piece)
-        self._voice_topics: dict = {}  # voice id -> its tts/text(_stream)/<id> subscriptions
-        self._replies: Dict[str, ReplyStream] = {}  # stream topic -> its open reply
-        self._replies_lock = threading.Lock()
+        self.text_input = TextInput(self, self.text_callbacks)
         self._voices_lock = threading.Lock()
         try:
             specs = load_voice_registry(self.engine_config.voices_file)
@@ -188,21 +188,7 @@ class TtsNode(Node):
             self.get_logger().error(f"voices file unusable, no tts/text/<voice> topics: {exc}")
             self.get_logger().debug(traceback.format_exc())
             specs = []
-        self._subscribe_voices([spec.id for spec in specs])
-        for topic in self.settings.text_topics:
-            self._subscribe(topic, None)
-
-    def _subscribe_voices(self, voice_ids: List[str]) -> None:
-        """Subscribe tts/text/<id> and tts/text_stream/<id> of new voices; drop gone ones'."""
-        for gone in set(self._voice_topics) - set(voice_ids):
-            for subscription in self._voice_topics.pop(gone):
-                self.destroy_subscription(subscription)
-        for voice_id in voice_ids:
-            if voice_id not in self._voice_topics:
-                self._voice_topics[voice_id] = (
-                    self._subscribe(f"tts/text/{voice_id}", voice_id),
-                    self._subscribe(f"tts/text_stream/{voice_id}", voice_id, self._on_reply_piece),
-                )
+        self.text_input.subscribe_voices([spec.id for spec in specs])
 
     def read_voices(self, voices_file: str) -> list:
         """Read a registry (not used yet); raise ValueError/OSError naming the problem."""
@@ -214,7 +200,7 @@ class TtsNode(Node):
         """Make ``specs`` (read from ``voices_file``) the voices; return a summary."""
         with self._voices_lock:  # the reload service and parameter changes both get here
             self.engine.set_voices(specs)
-            self._subscribe_voices([spec.id for spec in specs])
+            self.text_input.subscribe_voices([spec.id for spec in specs])
             self.engine_config.voices_file = voices_file
         unusable = "; ".join(f"{k} ({v})" for k, v in self.engine.voice_errors.items())
         summary = f"voices: {', '.join(self.engine.voices) or 'none'}"
@@ -256,16 +242,6 @@ class TtsNode(Node):
             voices=lambda: list(self.engine.voices) if self.engine else [],
         )
 
-    def _subscribe(self, topic: str, voice: Optional[str], on_message=None):
-        on_message = on_message or self._on_text
-        return self.create_subscription(
-            String,
-            topic,
-            lambda msg: on_message(msg, voice, topic),
-            TEXT_QOS,
-            callback_group=self.text_callbacks,
-        )
-
     def _load_engine(self) -> None:
         from ishowtts_ros.engine import Engine
 
@@ -283,35 +259,6 @@ class TtsNode(Node):
         )
 
     # -- callbacks ------------------------------------------------------------------------
-
-    def _on_text(self, msg: String, voice: Optional[str], topic: str) -> None:
-        text = msg.data
-        if not text.strip():
-            self.get_logger().debug(f"ignored an empty text on {topic}")
-            self.stats.count("ignored")
-            return
-        text = self.within_max_chars(text, topic)
-        self.enqueue(Utterance(text, voice or self.settings.voice or None))
-
-    def _on_reply_piece(self, msg: String, voice: Optional[str], topic: str) -> None:
-        """Add a piece to the reply open on ``topic``, or open one; an empty piece ends it."""
-        with self._replies_lock:
-            reply = self._replies.get(topic)
-            if not msg.data:
-                if reply is None:
-                    self.stats.count("ignored")
-                else:
-                    reply.end()
-                    del self._replies[topic]
-                return
-            if reply is not None and reply.add(msg.data):
-                return
-            reply = ReplyStream(self.settings.stream_idle_s, self.settings.max_chars)
-            reply.add(msg.data)
-            self._replies[topic] = reply
-        item = Utterance(msg.data, voice or self.settings.voice or None, stream=reply)
-        item.on_done = lambda done: done.outcome == "spoken" or reply.abandon()
-        self.enqueue(item)
 
     def within_max_chars(self, text: str, where: str) -> str:
         """``text`` cut at a sentence end to ``max_chars``, with a warning when it is."""
@@ -333,11 +280,17 @@ class TtsNode(Node):
         return accepted
 
     def stop_all(self) -> int:
-        """Stop speaking and clear the queue; return how many queued texts were cleared."""
-        cleared = self.queue.clear()
-        self.speaker.stop_all()
-        self.speaker.drop_all(cleared, "cleared by a stop")
-        return len(cleared)
+        """Stop speaking, close the open replies, clear the queue; return how many it cleared."""
+        self.text_input.close_replies()
+        return self.speaker.stop_all()
+
+    def interrupt(self, reason: str) -> str:
+        """Cut the speech and the open replies, and the queue per interrupt_drops_queue."""
+        self.text_input.close_replies()
+        drops = self.settings.interrupt_drops_queue
+        cleared = self.speaker.stop_all(reason, reason if drops else None)
+        self.get_logger().info(f"{reason}; cleared {cleared} queued texts")
+        return f"interrupted; cleared {cleared} queued texts"
 
     def _on_stop(self, request, response):
         response.success = True
@@ -385,49 +338,7 @@ class TtsNode(Node):
         return SetParametersResult(successful=True)
 
     def _publish_diagnostics(self) -> None:
-        # Output errors last until the output works again.
-        if self.player is not None:
-            self.stats.playback_error = self.player.error
-        if self.audio_output is not None:
-            self.stats.publish_error = self.audio_output.error
-        engine = self.engine
-        info = {"nfe_step": str(self.synthesis.nfe_step)}
-        usable, unusable = [], {}
-        warm_up = compile_problem = ""
-        if engine is not None:
-            compiled, buckets = engine.runtime.compile_progress()
-            health = engine.runtime.health
-            info.update(
-                device=str(engine.device),
-                dtype=engine.dtype_name,
-                compile=engine.runtime.compile_mode or "none",
-            )
-            info["buckets compiled"] = f"{compiled} of {buckets}"
-            info["eager fallbacks"] = str(health.eager_fallbacks)
-            usable, unusable = list(engine.voices), dict(engine.voice_errors)
-            if engine.phrases is not None:
-                info.update(engine.phrases.stats())
-            if self.speaker.warming_up:
-                warm_up = "warming up" + (
-                    f": {compiled} of {buckets} buckets compiled" if buckets else ""
-                )
-            if health.error:
-                compile_problem = f"compiling failed, speaking uncompiled: {health.error}"
-            elif health.last_fallback:
-                compile_problem = f"compiled path failed, runs uncompiled: {health.last_fallback}"
-        fallback = self.speaker.fallback
-        report = speech_status(
-            self.stats,
-            len(self.queue),
-            self.settings.max_queue,
-            self.settings.rtf_warn,
-            info,
-            usable,
-            unusable,
-            warm_up=warm_up,
-            compile_problem=compile_problem,
-            fallback=fallback.name if fallback is not None else "",
-        )
+        report = speech_report(self)
         stamp = self.get_clock().now().to_msg()
         self.diagnostics_pub.publish(diagnostic_array([report], self.hardware_id, stamp))
 

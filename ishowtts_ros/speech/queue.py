@@ -49,8 +49,8 @@ class Utterance:
     reason: str = ""
     started: bool = False
     """Its audio has been handed to the outputs."""
-    attempt: int = 0
-    """Bumped when it is cut: callbacks of its audio from before no longer count."""
+    cut: bool = False
+    """Stopped for good: the outputs refuse its audio, and its callbacks no longer count."""
 
     def finish(self, outcome: str, reason: str = "") -> None:
         """Record how it ended (the first call wins) and tell whoever waits."""
@@ -111,11 +111,14 @@ class TextQueue:
             self._cond.notify()
             return dropped
 
-    def get(self, timeout: float) -> Optional[Utterance]:
-        """Take the oldest text, waiting at most ``timeout`` seconds."""
+    def wait(self, timeout: float) -> bool:
+        """Wait at most ``timeout`` seconds for a text; True when one waits."""
         with self._cond:
-            if not self._items:
-                self._cond.wait(timeout)
+            return self._cond.wait_for(lambda: bool(self._items), timeout)
+
+    def take(self) -> Optional[Utterance]:
+        """Take the oldest text, if any, without waiting."""
+        with self._cond:
             return self._items.popleft() if self._items else None
 
     def clear(self) -> List[Utterance]:

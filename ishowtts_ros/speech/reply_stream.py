@@ -9,7 +9,10 @@ sentences; a sentence is complete once more text follows it, or the reply has en
 (an empty piece, or no new piece for ``idle_s``). The first text handed out is the first
 complete sentence, so that speech starts early; later ones are every sentence complete
 by then, so that the engine gets full chunks. A sentence that runs on without an end is
-handed out at its last clause boundary once it is long.
+handed out once it is longer than the first chunk holds (later: :data:`LONG_SENTENCE_BYTES`),
+at its last clause mark, else at its last word (or, in Chinese, character) boundary, so
+that first audio never waits for the whole reply. A clause mark counts only before a space
+(or a full-width one anywhere): "12,345" and "10:30" are never cut, however they arrive.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import time
 from typing import List, Optional
 
 LOG = logging.getLogger(__name__)
-# A sentence longer than this, with no end yet, is said up to its last clause boundary.
-LONG_SENTENCE_CHARS = 200
-CLAUSE_END = re.compile(r"[,;:，；：、]\s*")
+# A later sentence longer than this (UTF-8 bytes), with no end yet, is said up to a boundary.
+LONG_SENTENCE_BYTES = 200
+CLAUSE_END = re.compile(r"[,;:](?=\s)\s*|[，；：、]\s*")
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 ASCII_ENDS = ".?!"
 CLOSERS = "\"')]}」』”’）》】"
 
@@ -65,11 +69,15 @@ def _segmenter():
 class ReplyStream:
     """One reply: pieces in (:meth:`add`), texts to say out (:meth:`take`), thread-safe."""
 
-    def __init__(self, idle_s: float, max_chars: int):
+    def __init__(self, idle_s: float, max_chars: int, first_bytes: int = LONG_SENTENCE_BYTES):
+        """``first_bytes``: what the engine's first chunk holds (0: no short first chunk)."""
         self.idle_s = idle_s
         self.max_chars = max_chars
+        self.first_bytes = first_bytes or LONG_SENTENCE_BYTES
         self.cut = False
         """Pieces past ``max_chars`` were left out."""
+        self.swallowed = 0
+        """Pieces that arrived after the reply was stopped."""
         self._pending = ""  # received, not handed out yet
         self._received = 0
         self._last_piece = time.monotonic()
@@ -85,14 +93,18 @@ class ReplyStream:
                 return False
             if self._abandoned:  # a stopped or dropped reply: its later pieces go too
                 self._last_piece = time.monotonic()
+                self.swallowed += 1
+                return True
+            if self.cut:
                 return True
             room = self.max_chars - self._received
             if len(piece) > room:
-                if not self.cut:
-                    LOG.warning(
-                        "streamed reply over max_chars=%d: the rest is cut", self.max_chars
-                    )
-                piece, self.cut = piece[: max(0, room)], True
+                LOG.warning("streamed reply over max_chars=%d: the rest is cut", self.max_chars)
+                room = max(0, room)
+                inside_word = 0 < room and not (piece[room - 1].isspace() or piece[room].isspace())
+                piece, self.cut = piece[:room], True
+                if inside_word:  # never cut a word in two
+                    piece, self._pending = "", _to_word_boundary(self._pending + piece)
             self._pending += piece
             self._received += len(piece)
             self._last_piece = time.monotonic()
@@ -127,10 +139,10 @@ class ReplyStream:
             self._pending = self._pending.lstrip()
             ends = sentence_ends(self._pending) if self._pending else []
             if not over and ends:
-                last_start = ends[-2] if len(ends) > 1 else 0
                 ends.pop()  # the last sentence may still grow
-                if not ends and len(self._pending) - last_start > LONG_SENTENCE_CHARS:
-                    ends = _clause_end(self._pending)
+                if not ends:
+                    limit = LONG_SENTENCE_BYTES if self._handed_out else self.first_bytes
+                    ends = _run_on_end(self._pending, limit)
             if not ends:
                 if over:
                     self._pending = ""
@@ -153,7 +165,31 @@ class ReplyStream:
         return self._last_piece + self.idle_s
 
 
-def _clause_end(sentence: str) -> List[int]:
-    """Where a long unended sentence may be cut: its last clause boundary ([]: none)."""
-    ends = [match.end() for match in CLAUSE_END.finditer(sentence)]
-    return ends[-1:]
+def _run_on_end(sentence: str, limit: int) -> List[int]:
+    """Where a sentence with no end yet is cut once over ``limit`` bytes ([]: not yet).
+
+    Its last clause mark, else its last word boundary (the last word may still grow),
+    else its last boundary between two Chinese or Japanese characters.
+    """
+    if len(sentence.encode("utf-8")) <= limit:
+        return []
+    for ends in (
+        [match.end() for match in CLAUSE_END.finditer(sentence)],
+        [match.start() for match in re.finditer(r"\s+", sentence) if match.start() > 0],
+        [
+            i
+            for i in range(1, len(sentence))
+            if CJK.match(sentence[i - 1]) and CJK.match(sentence[i])
+        ],
+    ):
+        if ends:
+            return ends[-1:]
+    return []
+
+
+def _to_word_boundary(text: str) -> str:
+    """``text`` without its last, unfinished word (Chinese: cut anywhere)."""
+    if CJK.match(text[-1:]):
+        return text
+    head, space, _ = text.rstrip().rpartition(" ")
+    return head + space if space else ""

@@ -41,6 +41,12 @@ class SpeechSettings:
     sound_dirs: List[str] = field(default_factory=list)
     fallback_voice: str = "espeak-ng"
     stream_idle_s: float = 2.0
+    lookahead_s: float = 6.0
+    publish_frame_s: float = 0.2
+    device_stall_s: float = 2.0
+    interrupt_topic: str = ""
+    interrupt_min_s: float = 0.5
+    interrupt_drops_queue: bool = True
 
     def __post_init__(self) -> None:
         check_all(self, SPEECH_PARAMS)
@@ -92,6 +98,31 @@ SPEECH_PARAMS = {
     "stream_idle_s": Param(
         "a reply on tts/text_stream with no new piece for this long is ended", True, 0.1, 60.0
     ),
+    "lookahead_s": Param(
+        "audio synthesised ahead of what is heard, at most (and one text beyond the one heard)",
+        True,
+        0.5,
+        60.0,
+    ),
+    "publish_frame_s": Param(
+        "tts/audio goes out in frames this long at most: a stop is heard within one",
+        False,
+        0.02,
+        5.0,
+    ),
+    "device_stall_s": Param(
+        "a sound device that takes no audio for this long is reported, its audio dropped",
+        False,
+        0.1,
+        60.0,
+    ),
+    "interrupt_topic": Param(
+        "std_msgs/Bool topic saying the user speaks (a VAD): speech stops; empty = none"
+    ),
+    "interrupt_min_s": Param(
+        "user speech shorter than this does not interrupt (a cough, an uh-huh)", True, 0.0, 10.0
+    ),
+    "interrupt_drops_queue": Param("an interrupt also drops the texts waiting", True),
 }
 
 
