@@ -4,8 +4,10 @@
 """The speaker with the small engine and a real output, stopped at chosen moments."""
 
 import threading
+import time
 
-from gates import SynthesisGate
+import numpy as np
+from gates import Gate, SynthesisGate
 
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
@@ -69,3 +71,100 @@ def test_speaking_ends_when_the_text_is_heard_while_warm_up_steps_are_left(engin
         finally:
             warm_up_held.open()
             speaker.close()
+
+
+class HeldOutput(PacedOutput):
+    """Published-only output whose listener hears nothing until the test opens ``gate``."""
+
+    def __init__(self, gain=None):
+        self.gate, self.frames = Gate(), []
+        super().__init__(self._emit_held, lead_s=0.0, gain=gain)
+
+    def _emit_held(self, samples, rate, start):
+        self.gate.hold()  # the first frame holds the output thread, and all behind it
+        self.frames.append(samples.copy())
+
+
+def test_one_text_is_looked_ahead_and_the_rest_wait_in_the_queue_for_its_policy(engine):
+    """10 texts while one is heard, max_queue 1, drop_oldest: one looked ahead, 8 dropped."""
+    output, stats = HeldOutput(), SpeechStats()
+    queue = TextQueue(max_size=1, policy="drop_oldest")
+    speaker = Speaker(queue, stats, [output], SpeakingLog(), engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    heard = Utterance("Go.")
+    queue.put(heard)
+    speaker.start()
+    try:
+        assert output.gate.reached.wait(WAIT_S)  # its first frame is being heard, and held
+        texts = [Utterance(f"Text number {n}.") for n in range(1, 11)]
+        queue.put(texts[0])
+        assert wait_for(lambda: texts[0].started)  # looked ahead: synthesised while "Go." plays
+        for text in texts[1:]:
+            speaker.drop_all([old for old, _ in queue.put(text)], "queue full")
+        # Nothing more is taken until "Go." is heard: the queue policy drops the others.
+        assert wait_for(lambda: stats.dropped == 8)
+        assert [t.outcome for t in texts[1:-1]] == ["dropped"] * 8 and not texts[-1].started
+    finally:
+        output.gate.open()
+    try:
+        assert texts[-1].done.wait(WAIT_S) and texts[-1].outcome == "spoken"
+        assert [t.outcome for t in texts].count("spoken") == 2
+    finally:
+        speaker.close()
+
+
+def test_a_volume_change_is_heard_in_audio_synthesised_before_it(engine):
+    volume = [1.0]
+    output = HeldOutput(gain=lambda: volume[0])
+    speaker = Speaker(TextQueue(), SpeechStats(), [output], SpeakingLog(), engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    text = Utterance("The package has arrived at the front desk. Please collect it soon.")
+    speaker.queue.put(text)
+    speaker.start()
+    try:
+        assert output.gate.reached.wait(WAIT_S)
+        assert wait_for(lambda: speaker.hearing.ahead_s > 0 and not speaker._current)
+        volume[0] = 0.0  # all of it synthesised, its first frame out: the rest is silent
+    finally:
+        output.gate.open()
+    try:
+        assert text.done.wait(WAIT_S) and len(output.frames) >= 2
+        assert np.abs(output.frames[0]).max() > 0
+        assert all(not frame.any() for frame in output.frames[1:])
+    finally:
+        speaker.close()
+
+
+def test_an_output_refuses_audio_of_an_utterance_already_cut():
+    """The stop's cut comes between a speaker's last check and its write: nothing plays."""
+    frames = []
+    output = PacedOutput(lambda samples, rate, start: frames.append(samples), lead_s=None)
+    text = Utterance("Cut.")
+    output.write(np.ones(2400, np.float32), 24000, text)
+    text.cut = True
+    output.write(np.ones(2400, np.float32), 24000, text)
+    assert len(frames) == 1
+
+
+def test_the_output_thread_survives_a_failing_callback_and_plays_on(caplog):
+    heard = threading.Event()
+
+    def broken(played):
+        raise AttributeError("a bug in a callback")
+
+    output = PacedOutput(lambda samples, rate, start: None, lead_s=0.0)
+    output.mark(broken)
+    output.write(np.zeros(240, np.float32), 24000)
+    output.mark(lambda played: heard.set())
+    assert heard.wait(WAIT_S)
+    assert "paced-output failed" in caplog.text and "a bug in a callback" in caplog.text
+    output.close()
+
+
+def wait_for(predicate, timeout=WAIT_S):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()

@@ -358,20 +358,22 @@ def test_published_only_speech_is_paced_and_speaking_lasts_as_its_audio(
 
 def test_stop_cuts_published_audio_that_is_not_out_yet(ros, test_model):
     # Whole chunks (no short first one): the second waits seconds for its turn.
-    node = start_node(ros, test_model, first_chunk_max_bytes=0)
+    # Whole chunks, looked ahead at once: the second is synthesised while the first plays.
+    node = start_node(ros, test_model, first_chunk_max_bytes=0, lookahead_s=60.0)
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
     audio = ros.subscribe(AudioDataStamped, "tts/audio")
     publisher = ros.publisher(String, "tts/text")
     text = " ".join([LONG] * 3)
-    assert len(node.engine.plan(text)) >= 3
-    first_chunk_s = node.engine.synthesize(node.engine.plan(text)[0].text).seconds
+    plans = node.engine.plan(text)
+    assert len(plans) >= 3
+    first_chunk_s = (plans[0].duration - plans[0].ref_frames) * 256 / 24000
     with SynthesisGate(node.engine, chunks=2) as gate:  # two chunks synthesised, then held
         publisher.publish(String(data=text))
         assert gate.reached.wait(60.0) and wait_for(lambda: len(audio) >= 1, 10.0)
         assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
     assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
     out = len(audio)
-    # The second chunk was synthesised, not out yet: cut, as was the first one's rest.
+    # The first chunk's frames not out yet, and the whole second chunk, were cut.
     assert seconds_of(audio.messages) < first_chunk_s
     # Not heard to its end: dropped, not spoken.
     assert (node.stats.spoken, node.stats.dropped) == (0, 1)
@@ -619,7 +621,7 @@ def test_a_streamed_reply_is_heard_as_one_utterance_without_gaps(ros, test_model
         stream_reply(publisher, REPLY, period_s=0.0)
         publisher.publish(String(data=""))  # the end of the reply
         assert gate.reached.wait(60.0)
-        assert wait_for(lambda: not node._replies, 10.0)  # the end is in: no reply open
+        assert wait_for(lambda: not node.text_input.replies, 10.0)  # the end is in: none open
     assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
     assert wait_for(lambda: len(speaking) >= 3, 10.0)  # speaking false is on its way
     assert [m.data for m in speaking.messages] == [False, True, False]  # one span
@@ -655,7 +657,9 @@ def test_a_stop_cuts_the_whole_streamed_reply_and_a_quiet_one_ends_by_itself(ros
     stream_reply(publisher, "en the rest of that answer, never said.")  # the stopped reply's
     publisher.publish(String(data=""))
     assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
-    assert (node.stats.spoken, node.stats.dropped) == (0, 1)
+    # The reply, and (once, with the reason) the pieces that came after its stop.
+    assert wait_for(lambda: node.stats.dropped == 2, 10.0) and node.stats.spoken == 0
+    assert "reply that was stopped" in node.stats.last_error
     assert node.set_parameters([Parameter("stream_idle_s", value=0.5)])[0].successful
     stream_reply(publisher, "A new reply that goes quiet")  # no end: idle for 0.5 s ends it
     assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
