@@ -99,7 +99,11 @@ def test_one_text_is_looked_ahead_and_the_rest_wait_in_the_queue_for_its_policy(
         texts = [Utterance(f"Text number {n}.") for n in range(1, 11)]
         queue.put(texts[0])
         assert wait_for(lambda: texts[0].started)  # looked ahead: synthesised while "Go." plays
-        for text in texts[1:]:
+        queue.put(texts[1])
+        # A second text beyond the one heard is never taken (a speaker that takes it does
+        # so at once; a slow machine can only make this pass, never fail).
+        assert not wait_for(lambda: texts[1].started, timeout=2.0)
+        for text in texts[2:]:
             speaker.drop_all([old for old, _ in queue.put(text)], "queue full")
         # Nothing more is taken until "Go." is heard: the queue policy drops the others.
         assert wait_for(lambda: stats.dropped == 8)

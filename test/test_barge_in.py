@@ -1,0 +1,119 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Barge-in over real rclpy on loopback: the user speaks, the robot stops at once."""
+
+import time
+
+import pytest
+from ros_harness import LATCHED, RosHarness, wait_for
+from test_tts_node import gaps_between, seconds_of, start_node, stream_reply
+
+# audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
+from audio_common_msgs.msg import AudioDataStamped
+from rclpy.parameter import Parameter
+from std_msgs.msg import Bool, String
+from std_srvs.srv import Trigger
+
+SENTENCES = [
+    "Hello there, I am the robot that brings your packages.",
+    "The package is waiting at the front desk, three meters ahead of you on the left.",
+    "Please take it before five o'clock today.",
+    "Have a nice afternoon.",
+]
+NEXT_REPLY = "All right, I stopped. What can I do for you?"
+
+
+@pytest.fixture
+def ros():
+    harness = RosHarness()
+    yield harness
+    harness.close()
+
+
+def stamp_s(message) -> float:
+    return message.header.stamp.sec + message.header.stamp.nanosec * 1e-9
+
+
+def ros_now(node) -> float:
+    return node.get_clock().now().nanoseconds * 1e-9
+
+
+def interrupt_during_a_reply(ros, node, interrupt):
+    """Stream a reply; once sentence 2 is heard, ``interrupt()``; return (audio, cut_at)."""
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    publisher = ros.publisher(String, "tts/text_stream")
+    first_s = node.engine.estimate_seconds(SENTENCES[0])
+    reply = " ".join(SENTENCES)
+    heard_part = len(SENTENCES[0]) + len(SENTENCES[1]) + 5  # sentence 2 is complete
+    stream_reply(publisher, reply[:heard_part])
+    assert wait_for(lambda: seconds_of(audio.messages) > first_s + 0.2, 60.0)  # in sentence 2
+    interrupt()
+    assert wait_for(lambda: not speaking.messages[-1].data, 30.0)
+    cut_at = ros_now(node)  # the interrupt counted before speaking false went out
+    stream_reply(publisher, reply[heard_part:])  # the rest of the interrupted reply
+    publisher.publish(String(data=""))
+    assert wait_for(lambda: node.stats.dropped == 2, 10.0), vars(node.stats)  # reply + pieces
+    # Everything published of it ends within a frame (plus the publishing lead) of the cut.
+    out = list(audio.messages)
+    end = stamp_s(out[-1]) + len(out[-1].audio.data) / 2 / 24000
+    frame_s, lead_s = node.settings.publish_frame_s, node.settings.publish_lead_s
+    print(f"audio went on {(end - cut_at) * 1000:.0f} ms after the interrupt counted")
+    assert end <= cut_at + frame_s + lead_s + 0.02
+    # The next reply is spoken whole.
+    stream_reply(publisher, NEXT_REPLY)
+    publisher.publish(String(data=""))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    # Said sentence by sentence as it streamed in: about what the whole text takes.
+    expected = node.engine.estimate_seconds(NEXT_REPLY)
+    assert wait_for(lambda: seconds_of(audio.messages[len(out) :]) >= 0.9 * expected, 10.0)
+    assert seconds_of(audio.messages[len(out) :]) == pytest.approx(expected, rel=0.1)
+    assert max(gaps_between(audio.messages[len(out) :])) <= 1e-6
+
+
+def test_a_user_speaking_longer_than_min_s_cuts_the_reply_and_its_later_pieces(ros, test_model):
+    node = start_node(
+        ros, test_model, interrupt_topic="user_speaking", interrupt_min_s=0.5, stream_idle_s=60.0
+    )
+    vad = ros.publisher(Bool, "user_speaking")
+
+    def user_speaks():
+        vad.publish(Bool(data=True))  # and goes on speaking: the VAD says so every frame
+        deadline = time.monotonic() + 30.0
+        while node.speaker._speaking and time.monotonic() < deadline:
+            vad.publish(Bool(data=True))
+            time.sleep(0.05)
+
+    interrupt_during_a_reply(ros, node, user_speaks)
+    vad.publish(Bool(data=False))
+
+
+def test_the_interrupt_service_cuts_the_reply_and_its_later_pieces(ros, test_model):
+    node = start_node(ros, test_model, stream_idle_s=60.0)  # the reply stays open meanwhile
+
+    def interrupt():
+        response = ros.call(Trigger, "tts/interrupt", Trigger.Request())
+        assert response.success and response.message.startswith("interrupted")
+
+    interrupt_during_a_reply(ros, node, interrupt)
+
+
+def test_a_blip_shorter_than_min_s_does_not_interrupt(ros, test_model):
+    """min_s long enough that the blip's two messages are always within it."""
+    node = start_node(ros, test_model, interrupt_topic="user_speaking", interrupt_min_s=10.0)
+    vad = ros.publisher(Bool, "user_speaking")
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    ros.publisher(String, "tts/text").publish(String(data=SENTENCES[1]))
+    assert wait_for(lambda: len(audio) >= 1, 60.0)
+    vad.publish(Bool(data=True))
+    vad.publish(Bool(data=False))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    assert node.stats.dropped == 0
+    # A user who speaks on (here: min_s lowered to 0) interrupts the next text at once.
+    assert node.set_parameters([Parameter("interrupt_min_s", value=0.0)])[0].successful
+    ros.publisher(String, "tts/text").publish(String(data=SENTENCES[1]))
+    assert wait_for(lambda: node.speaker._speaking, 60.0)
+    vad.publish(Bool(data=True))
+    assert wait_for(lambda: node.stats.dropped == 1, 30.0)
+    assert "user_speaking" in node.stats.last_error
