@@ -31,8 +31,8 @@ def profile(engine, runs: int = 10) -> Dict[str, object]:
     """Where the short sentence's time goes, after a warm run.
 
     Seconds per phase in the run of median total among ``runs`` (what is left is the
-    engine's own Python between phases), and torch.profiler's top operators by self CPU time (and self CUDA
-    time on a GPU) over one more run.
+    engine's own Python between phases), and torch.profiler's top operators by self CPU
+    time (and self CUDA time on a GPU) over one more run.
     """
     import torch
 
