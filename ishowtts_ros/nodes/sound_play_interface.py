@@ -210,3 +210,20 @@ def default_sound_dirs() -> list:
     except sound_requests.RequestRefused:
         return []
     return [folder] if os.path.isdir(folder) else []
+
+
+def serve_sound_play(node) -> None:
+    """Serve sound_play's interface on ``node`` (a tts_node), when asked and installed."""
+    if not node.settings.sound_play_interface or not getattr(node, "sample_rate", None):
+        return
+    types = import_interfaces()
+    if types is None:
+        node.get_logger().info(INSTALL_HINT)
+        return
+    SoundPlayInterface(
+        node,
+        types,
+        node.settings.sound_dirs or default_sound_dirs(),
+        node.sample_rate,
+        voices=lambda: list(node.engine.voices) if node.engine else [],
+    )

@@ -6,7 +6,8 @@
 Thin: parameters map onto :class:`EngineConfig`, :class:`SynthesisSettings` and
 :class:`SpeechSettings`; the queue, worker and diagnostics live in
 :mod:`ishowtts_ros.speech`, synthesis in the engine (imported, with torch, only when the
-engine loads).
+engine loads); text topics, barge-in, outputs and the diagnostic's content in rooms of
+their own beside this file.
 """
 
 from __future__ import annotations
@@ -26,33 +27,26 @@ from std_msgs.msg import Bool
 from std_srvs.srv import Trigger
 
 from ishowtts_ros.engine.config import EngineConfig
-from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.engine.registry import load_voice_registry
-from ishowtts_ros.nodes.audio_topics import LATCHED, AudioTopics
+from ishowtts_ros.nodes.audio_topics import LATCHED
+from ishowtts_ros.nodes.audio_outputs import make_fallback, make_outputs
 from ishowtts_ros.nodes.barge_in import BargeIn
 from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
 from ishowtts_ros.nodes.ros_parameters import declare_parameters
 from ishowtts_ros.nodes.speech_report import speech_report
-from ishowtts_ros.nodes.sound_play_interface import (
-    INSTALL_HINT,
-    SoundPlayInterface,
-    default_sound_dirs,
-    import_interfaces,
-)
+from ishowtts_ros.nodes.text_input import TextInput
+from ishowtts_ros.nodes.sound_play_interface import serve_sound_play
 from ishowtts_ros.speech.memory import bound_memory_caches
-from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.settings import (
     TTS_NODE_SETTINGS,
     SpeechSettings,
-    playback_latency,
     split_parameters,
 )
 from ishowtts_ros.speech.speaker import Speaker
 from ishowtts_ros.speech.stats import SpeechStats
 from ishowtts_ros.speech.text_limits import limit_text
-from ishowtts_ros.nodes.text_input import TextInput
 
 # The longest a stop waits for the engine's load, then for a warm-up step: both stay within
 # systemd's default 90 s before SIGKILL.
@@ -79,19 +73,19 @@ class TtsNode(Node):
         self.speaking_pub = self.create_publisher(Bool, "tts/speaking", LATCHED)
         self.speaking_pub.publish(Bool(data=False))
         self.diagnostics_pub = self.create_publisher(DiagnosticArray, "/diagnostics", 10)
-        sinks = self._make_sinks()
+        self.player, self.audio_output, sinks = make_outputs(self)
         self.speaker = Speaker(
             self.queue,
             self.stats,
             sinks,
             on_speaking=self._publish_speaking,
             synthesis_settings=lambda: self.synthesis,
-            fallback=self._make_fallback() if sinks else None,
+            fallback=make_fallback(self) if sinks else None,
             lookahead_s=lambda: self.settings.lookahead_s,
         )
         self._subscribe_text_topics()
         self.barge_in = BargeIn(self, self.interrupt, self.service_callbacks)
-        self._serve_sound_play()
+        serve_sound_play(self)
         self.create_service(
             Trigger, "tts/stop", self._on_stop, callback_group=self.service_callbacks
         )
@@ -110,48 +104,8 @@ class TtsNode(Node):
 
     # -- set-up ---------------------------------------------------------------------------
 
-    def _make_sinks(self) -> list:
-        self.player = self.audio_output = None
-        try:
-            sample_rate = int(load_model_spec(self.engine_config.model).mel["target_sample_rate"])
-        except (OSError, ValueError) as exc:  # the engine will not load either, and says why
-            self.get_logger().error(f"no audio outputs: {exc}")
-            return []
-        self.sample_rate = sample_rate
-        sinks = []
-        if self.settings.play_audio:
-            from ishowtts_ros.audio.playback import LocalPlayer, PlaybackUnavailable
-
-            try:
-                self.player = LocalPlayer(
-                    self.settings.audio_device,
-                    sample_rate,
-                    self.settings.audio_rate,
-                    playback_latency(self.settings.audio_latency),
-                    gain=self._volume,
-                    stall_s=self.settings.device_stall_s,
-                )
-                sinks.append(self.player)
-            except PlaybackUnavailable as exc:
-                self._output_problem("playback_error", f"no local playback: {exc}")
-        if self.settings.publish_audio:
-            try:
-                import audio_common_msgs.msg as messages
-            except ImportError as exc:
-                self._output_problem(
-                    "publish_error", f"cannot publish tts/audio: audio_common_msgs missing ({exc})"
-                )
-            else:
-                topics = AudioTopics(self, messages, sample_rate)
-                # Without a local player, published audio keeps real time itself.
-                lead = None if self.player else self.settings.publish_lead_s
-                self.audio_output = PacedOutput(
-                    topics.publish, lead, self.settings.publish_frame_s, gain=self._volume
-                )
-                sinks.append(self.audio_output)
-        return sinks
-
-    def _volume(self) -> float:
+    def volume(self) -> float:
+        """Return the output gain now (the outputs read it as audio plays)."""
         return self.settings.volume
 
     def _publish_speaking(self, speaking: bool) -> None:
@@ -161,23 +115,6 @@ class TtsNode(Node):
             if self.context.ok():
                 raise
             # Shut down by a signal before the speaker stopped: nobody can hear it any more.
-
-    def _make_fallback(self):
-        """Make the voice of texts while no engine can speak, or None (texts wait)."""
-        from ishowtts_ros.speech.fallback_voice import fallback_voice
-
-        name = self.settings.fallback_voice
-        voice = fallback_voice(name, self.sample_rate)
-        if voice is None and name != "none":
-            self.get_logger().warning(
-                f"fallback voice {name} is not installed (sudo apt install {name}): "
-                "texts wait while the engine loads"
-            )
-        return voice
-
-    def _output_problem(self, field: str, message: str) -> None:
-        self.get_logger().warning(message)  # once: the diagnostics repeat it
-        setattr(self.stats, field, message)
 
     def _subscribe_text_topics(self) -> None:
         self.text_input = TextInput(self, self.text_callbacks)
@@ -226,21 +163,6 @@ class TtsNode(Node):
             self.set_parameters([Parameter("voice", value="")])
 
         timer = self.create_timer(0.01, reset, callback_group=self.service_callbacks)
-
-    def _serve_sound_play(self) -> None:
-        if not self.settings.sound_play_interface or not getattr(self, "sample_rate", None):
-            return
-        types = import_interfaces()
-        if types is None:
-            self.get_logger().info(INSTALL_HINT)
-            return
-        SoundPlayInterface(
-            self,
-            types,
-            self.settings.sound_dirs or default_sound_dirs(),
-            self.sample_rate,
-            voices=lambda: list(self.engine.voices) if self.engine else [],
-        )
 
     def _load_engine(self) -> None:
         from ishowtts_ros.engine import Engine
