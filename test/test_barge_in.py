@@ -7,7 +7,7 @@ import time
 
 import pytest
 from ros_harness import LATCHED, RosHarness, wait_for
-from test_tts_node import gaps_between, seconds_of, start_node, stream_reply
+from test_tts_node import seconds_of, start_node, stream_reply
 
 # audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
 from audio_common_msgs.msg import AudioDataStamped
@@ -69,7 +69,6 @@ def interrupt_during_a_reply(ros, node, interrupt):
     expected = node.engine.estimate_seconds(NEXT_REPLY)
     assert wait_for(lambda: seconds_of(audio.messages[len(out) :]) >= 0.9 * expected, 10.0)
     assert seconds_of(audio.messages[len(out) :]) == pytest.approx(expected, rel=0.1)
-    assert max(gaps_between(audio.messages[len(out) :])) <= 1e-6
 
 
 def test_a_user_speaking_longer_than_min_s_cuts_the_reply_and_its_later_pieces(ros, test_model):
@@ -117,3 +116,4 @@ def test_a_blip_shorter_than_min_s_does_not_interrupt(ros, test_model):
     vad.publish(Bool(data=True))
     assert wait_for(lambda: node.stats.dropped == 1, 30.0)
     assert "user_speaking" in node.stats.last_error
+

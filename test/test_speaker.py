@@ -7,12 +7,13 @@ import threading
 import time
 
 import numpy as np
+import pytest
 from gates import Gate, SynthesisGate
 
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.speaker import Speaker
-from ishowtts_ros.speech.stats import SpeechStats
+from ishowtts_ros.speech.stats import SpeechStats, SpeechTiming
 
 WAIT_S = 120.0  # bounds a wait if the speaker hangs; never reached when it works
 
@@ -172,3 +173,27 @@ def wait_for(predicate, timeout=WAIT_S):
             return True
         time.sleep(0.01)
     return predicate()
+
+
+@pytest.mark.parametrize("rtf,held", [(20.0, True), (0.001, False)])
+def test_a_text_starts_once_its_audio_covers_the_predicted_synthesis_of_the_next_chunk(
+    engine, rtf, held
+):
+    """RTF 20 measured (a slow machine): the first chunk waits for the second one."""
+    frames = []
+    output = PacedOutput(lambda samples, rate, start: frames.append(samples), lead_s=None)
+    stats = SpeechStats()
+    stats.record_utterance(SpeechTiming(rtf * 4.0, 4.0, 0.1, 0.0))
+    speaker = Speaker(TextQueue(), stats, [output], SpeakingLog(), engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    text = "The package has arrived at the front desk. Please collect it before five today."
+    assert len(engine.plan(text)) >= 2
+    with SynthesisGate(engine, chunks=1) as second_chunk_held:
+        speaker.queue.put(Utterance(text))
+        speaker.start()
+        try:
+            assert second_chunk_held.reached.wait(WAIT_S)
+            assert (frames == []) is held
+        finally:
+            second_chunk_held.open()
+    speaker.close()

@@ -6,6 +6,11 @@
 Each function pulls audio one chunk at a time and hands it to ``out`` (the speaker),
 which waits before every chunk until the look-ahead has room, and raises
 :class:`Stopped` once the utterance is cut.
+
+Gapless on any machine: a text starts to be heard only once the audio ready covers the
+predicted synthesis time of its next chunk (the node's measured real-time factor times
+that chunk's planned length, with a margin), so no hole opens after its first chunk on a
+machine slower than the one it was tuned on; on a fast one nothing is held.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from ishowtts_ros.speech.queue import Utterance
 from ishowtts_ros.speech.stats import SpeechTiming
 
 LOG = logging.getLogger(__name__)
+GAPLESS_MARGIN = 1.5  # predictions are estimates: have this much more ready than predicted
 SOUND_BLOCK_S = 0.5  # sounds are handed on in blocks, so that look-ahead and stops apply
 DRAIN_TIMEOUT_S = 600.0  # bounds one repetition's wait; a cut ends it at once
 
@@ -33,6 +39,7 @@ class Output(Protocol):
 
     engine: object
     fallback: object
+    stats: object
 
     def room(self, item: Utterance) -> float:
         """Wait until another chunk may be synthesised; return the seconds ahead then."""
@@ -80,22 +87,57 @@ def say_text(out: Output, item: Utterance, cancel) -> SpeechTiming:
     synthesis_s = audio_s = 0.0
     from_cache = True
     kept = []  # a repeated text is synthesised once
-    chunks = out.engine.synthesize_stream(item.text, item.voice, out.settings(), cancel=cancel)
+    settings = out.settings()
+    chunks = out.engine.synthesize_stream(item.text, item.voice, settings, cancel=cancel)
+    held = Start(out, item, settings)
     for chunk in paced(out, item, chunks):
         if first_audio is None:
             first_audio = time.monotonic() - started
-        out.write(item, chunk.samples, chunk.sample_rate)
+        held.write(chunk)
         if item.repeat:
             kept.append((chunk.samples, chunk.sample_rate))
         synthesis_s += chunk.synthesis_s
         audio_s += chunk.seconds
         from_cache = from_cache and chunk.from_cache
+    held.write_all()
     while item.repeat:
         out.drain(item)  # one repetition at a time
         for samples, rate in kept:
             out.room(item)
             out.write(item, samples, rate)
     return SpeechTiming(synthesis_s, audio_s, first_audio or 0.0, waited, from_cache)
+
+
+class Start:
+    """Holds a text's first chunks until they cover the predicted synthesis of the next."""
+
+    def __init__(self, out: Output, item: Utterance, settings):
+        self.out, self.item = out, item
+        rtf = out.stats.mean_rtf  # None until a text was synthesised
+        self.held: list = []
+        self.needed_s: list = []  # audio ready needed before chunk i + 1 may be heard
+        if rtf and not item.started:
+            engine = out.engine
+            plans = engine.plan(item.text, item.voice, settings)
+            seconds = [
+                (p.duration - p.ref_frames) * engine.hop_length / engine.sample_rate
+                for p in plans
+            ]
+            self.needed_s = [GAPLESS_MARGIN * rtf * s for s in seconds[1:]]
+
+    def write(self, chunk) -> None:
+        self.held.append(chunk)
+        index = len(self.held) - 1  # while nothing is written, the chunk's index in its text
+        ready_s = sum(held.seconds for held in self.held)
+        if index < len(self.needed_s) and ready_s < self.needed_s[index]:
+            return  # the next chunk would not be ready in time: not yet
+        self.write_all()
+        self.needed_s = []  # started: the look-ahead keeps it going
+
+    def write_all(self) -> None:
+        for chunk in self.held:
+            self.out.write(self.item, chunk.samples, chunk.sample_rate)
+        self.held = []
 
 
 def say_reply(out: Output, item: Utterance, cancel, full_chunks_ahead_s: float):
