@@ -116,4 +116,3 @@ def test_a_blip_shorter_than_min_s_does_not_interrupt(ros, test_model):
     vad.publish(Bool(data=True))
     assert wait_for(lambda: node.stats.dropped == 1, 30.0)
     assert "user_speaking" in node.stats.last_error
-

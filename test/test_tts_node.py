@@ -176,6 +176,28 @@ def test_flood_of_200_with_max_queue_8(ros, test_model, policy):
         assert answers and answers[0].success and "cleared" in answers[0].message
 
 
+def test_ten_texts_while_one_plays_one_is_looked_ahead_and_the_policy_drops_eight(ros, test_model):
+    """max_queue 1, drop_oldest: the speaker no longer synthesises every text ahead.
+
+    ``lookahead_s`` 60: the first of the ten is taken as soon as the paragraph is
+    synthesised; the paragraph plays for seconds, the other nine come within milliseconds.
+    """
+    node = start_node(ros, test_model, max_queue=1, queue_policy="drop_oldest", lookahead_s=60.0)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text")
+    publisher.publish(String(data=PARAGRAPH))
+    publisher.publish(String(data="Text number 1."))
+    # Both synthesised, the paragraph still playing (seconds of it): nothing more is taken.
+    assert wait_for(lambda: len(node.speaker._unheard) == 2 and len(audio) > 0, 60.0)
+    for index in range(2, 11):
+        publisher.publish(String(data=f"Text number {index}."))
+    assert wait_for(lambda: node.stats.dropped == 8, 10.0), node.stats.last_error
+    assert [item.text for item in node.queue._items] == ["Text number 10."]
+    assert "queue full (1): oldest dropped" in node.stats.last_error
+    assert wait_for(lambda: node.stats.spoken == 3, 60.0), node.stats.last_error
+    assert node.stats.dropped == 8 and len(audio) > 0
+
+
 def test_interrupt_stops_the_current_text(ros, test_model):
     node = start_node(ros, test_model, queue_policy="interrupt")
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
