@@ -116,3 +116,19 @@ def test_a_blip_shorter_than_min_s_does_not_interrupt(ros, test_model):
     vad.publish(Bool(data=True))
     assert wait_for(lambda: node.stats.dropped == 1, 30.0)
     assert "user_speaking" in node.stats.last_error
+
+
+def test_progress_gives_the_words_being_heard_in_order_then_silence(ros, test_model):
+    node = start_node(ros, test_model)
+    progress = ros.subscribe(String, "tts/progress")
+    speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    text = SENTENCES[1]
+    words = [w for plan in node.engine.plan(text) for w in plan.text.split()]
+    ros.publisher(String, "tts/text").publish(String(data=text))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
+    assert wait_for(lambda: len(progress) >= 3 and progress.messages[-1].data == "", 10.0)
+    heard = [m.data for m in progress.messages if m.data]
+    print(f"{len(heard)} of {len(words)} words seen on tts/progress")
+    remaining = iter(words)  # in order: each one heard is a later word of the text
+    assert len(heard) >= 2 and all(word in remaining for word in heard), (heard, words)

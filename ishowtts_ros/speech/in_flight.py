@@ -55,6 +55,8 @@ class InFlight:
         self._cancel = threading.Event()  # of the current utterance
         self._closed = threading.Event()
         self._speaking = False
+        self.on_chunk_heard: Optional[Callable[[str, float], None]] = None
+        """Told of each chunk of text as it starts to be heard: its text and seconds."""
 
     # -- stops ----------------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ class InFlight:
                     raise Stopped()
             return self.hearing.ahead_s
 
-    def write(self, item: Utterance, samples: np.ndarray, rate: int) -> None:
+    def write(self, item: Utterance, samples: np.ndarray, rate: int, text: str = "") -> None:
         """Hand ``samples`` of ``item`` to the outputs; :class:`Stopped` once it is cut."""
         with self._lock:
             if item.cut or self._closed.is_set():
@@ -172,6 +174,11 @@ class InFlight:
                 item.started = True
                 self._set_speaking(True)
                 self.hearing.when_heard(item, lambda played: played and _started(item))
+        if text and self.on_chunk_heard is not None:  # the words it says, for tts/progress
+            seconds = len(samples) / rate
+            self.hearing.when_heard(
+                item, lambda played: played and self.on_chunk_heard(text, seconds)
+            )
         self.hearing.write(item, samples * item.volume if item.volume != 1.0 else samples, rate)
 
     def drain(self, item: Utterance) -> None:

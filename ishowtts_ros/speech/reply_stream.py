@@ -23,11 +23,13 @@ import threading
 import time
 from typing import List, Optional
 
+from ishowtts_ros.speech.progress import CJK_CHARS
+
 LOG = logging.getLogger(__name__)
 # A later sentence longer than this (UTF-8 bytes), with no end yet, is said up to a boundary.
 LONG_SENTENCE_BYTES = 200
 CLAUSE_END = re.compile(r"[,;:](?=\s)\s*|[，；：、]\s*")
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+CJK = re.compile(f"[{CJK_CHARS}]")
 ASCII_ENDS = ".?!"
 CLOSERS = "\"')]}」』”’）》】"
 

@@ -44,8 +44,8 @@ class Output(Protocol):
     def room(self, item: Utterance) -> float:
         """Wait until another chunk may be synthesised; return the seconds ahead then."""
 
-    def write(self, item: Utterance, samples: np.ndarray, rate: int) -> None:
-        """Hand on audio of ``item``; raise :class:`Stopped` once it is cut."""
+    def write(self, item: Utterance, samples: np.ndarray, rate: int, text: str = "") -> None:
+        """Hand on audio of ``item`` (saying ``text``); raise :class:`Stopped` once it is cut."""
 
     def drain(self, item: Utterance) -> None:
         """Wait until ``item``'s audio so far has been heard (or it is cut)."""
@@ -120,8 +120,7 @@ class Start:
             engine = out.engine
             plans = engine.plan(item.text, item.voice, settings)
             seconds = [
-                (p.duration - p.ref_frames) * engine.hop_length / engine.sample_rate
-                for p in plans
+                (p.duration - p.ref_frames) * engine.hop_length / engine.sample_rate for p in plans
             ]
             self.needed_s = [GAPLESS_MARGIN * rtf * s for s in seconds[1:]]
 
@@ -136,7 +135,7 @@ class Start:
 
     def write_all(self) -> None:
         for chunk in self.held:
-            self.out.write(self.item, chunk.samples, chunk.sample_rate)
+            self.out.write(self.item, chunk.samples, chunk.sample_rate, chunk.text)
         self.held = []
 
 
@@ -183,7 +182,7 @@ def say_reply(out: Output, item: Utterance, cancel, full_chunks_ahead_s: float):
             for chunk in paced(out, item, chunks):
                 if first_audio is None:
                     first_audio = time.monotonic() - started
-                out.write(item, chunk.samples, chunk.sample_rate)
+                out.write(item, chunk.samples, chunk.sample_rate, chunk.text)
                 synthesis_s += chunk.synthesis_s
                 audio_s += chunk.seconds
         except TextError as exc:  # one sentence with nothing to say: the rest still is

@@ -1,0 +1,33 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""``tts/progress``: the word being heard (a face's lips, subtitles), "" in silence."""
+
+from __future__ import annotations
+
+from std_msgs.msg import String
+
+from ishowtts_ros.speech.progress import Progress
+
+PERIOD_S = 0.05  # a word lasts 0.2 s or more: each is published near its start
+
+
+class ProgressTopic:
+    """Publishes the word heard now whenever it changes."""
+
+    def __init__(self, node, speaker, callback_group):
+        self.progress = Progress()
+        self._said = ""
+        self._publisher = node.create_publisher(String, "tts/progress", 10)
+        speaker.on_chunk_heard = self.progress.chunk_started
+        node.create_timer(PERIOD_S, self._publish, callback_group=callback_group)
+
+    def stopped(self) -> None:
+        """Nothing is heard any more (speaking ended, or was cut)."""
+        self.progress.stopped()
+
+    def _publish(self) -> None:
+        word = self.progress.word_at()
+        if word != self._said:
+            self._said = word
+            self._publisher.publish(String(data=word))

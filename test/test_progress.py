@@ -1,0 +1,38 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Which word is heard: word times from a chunk's real audio, spread by UTF-8 bytes."""
+
+import pytest
+
+from ishowtts_ros.speech.progress import Progress, word_times
+
+pytestmark = pytest.mark.no_torch
+
+
+def test_a_chunks_audio_is_spread_over_its_words_by_their_utf8_bytes():
+    times = word_times("Go to dock 3. 到了", 2.0)
+    assert [word for word, _, _ in times] == ["Go", "to", "dock", "3.", "到", "了"]
+    # bytes with the space after: "Go " 3, "to " 3, "dock " 5, "3. " 3, "到" 3, "了" 3
+    weights = [3, 3, 5, 3, 3, 3]
+    starts = [2.0 * sum(weights[:i]) / 20 for i in range(len(weights))]
+    assert [start for _, start, _ in times] == pytest.approx(starts)
+    assert times[-1][2] == pytest.approx(2.0)
+    assert all(a[2] == b[1] for a, b in zip(times, times[1:], strict=False))
+
+
+def test_the_word_heard_follows_the_chunk_from_its_start_and_is_empty_after_it():
+    progress = Progress()
+    assert progress.word_at(5.0) == ""
+    progress.chunk_started("Turn left now", 1.3, at=10.0)  # 5, 5 and 3 bytes
+    assert [progress.word_at(t) for t in (9.9, 10.0, 10.49, 10.51, 11.0, 11.31)] == [
+        "",
+        "Turn",
+        "Turn",
+        "left",
+        "now",
+        "",
+    ]
+    progress.chunk_started("Stop.", 0.5, at=12.0)
+    progress.stopped()
+    assert progress.word_at(12.1) == ""
