@@ -26,12 +26,16 @@ import json, sys
 import numpy as np
 from ishowtts_ros.audio.playback import LocalPlayer
 
-tone, sizes = np.load(sys.argv[1]), json.loads(sys.argv[2])
+tone, sizes, stop_other_at = np.load(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
 player = LocalPlayer("", {rate}, device_rate={device_rate})
 owner, position = object(), 0
-for size in sizes:
+for index, size in enumerate(sizes):
     player.write(tone[position : position + size], {rate}, owner)
     position += size
+    # The speaker marks every chunk (what is ahead); a stop aimed at another utterance,
+    # made from the playback thread between two chunks, leaves this one whole too.
+    stop_other = index == stop_other_at
+    player.mark(lambda played, stop_other=stop_other: stop_other and player.stop(object()), owner)
 heard = []
 player.mark(heard.append, owner)
 player.drain(60.0)
@@ -47,7 +51,10 @@ def off_tone_fraction(samples: np.ndarray, rate: int) -> float:
     return float(spectrum[np.abs(frequencies - TONE_HZ) > 20].sum() / spectrum.sum())
 
 
-def test_a_tone_cut_into_chunks_plays_on_a_48_khz_card_as_smoothly_as_in_one_piece(tmp_path):
+@pytest.mark.parametrize("stop_other_at", [-1, 0, 2])
+def test_a_tone_cut_into_chunks_plays_on_a_48_khz_card_as_smoothly_as_in_one_piece(
+    tmp_path, stop_other_at
+):
     tone = (0.5 * np.sin(2 * np.pi * TONE_HZ * np.arange(int(8.07 * RATE)) / RATE)).astype(
         np.float32
     )
@@ -65,6 +72,7 @@ def test_a_tone_cut_into_chunks_plays_on_a_48_khz_card_as_smoothly_as_in_one_pie
             PLAYER.format(rate=RATE, device_rate=DEVICE_RATE),
             str(tmp_path / "tone.npy"),
             json.dumps(sizes),
+            str(stop_other_at),
         ],
         env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
         capture_output=True,

@@ -156,8 +156,16 @@ class LocalPlayer(OutputQueue):
             self._resampler = None
 
     def _before_marker(self, owner: object) -> None:
-        """Play the resampler's tail: ``owner``'s audio ends here."""
-        if self._resampler is not None and self._resampling_for[0] is owner:
+        """Play the resampler's tail when ``owner``'s audio ends here.
+
+        Markers come between an utterance's chunks too: while more of its audio waits,
+        the stream goes on (a tail played there would be a click).
+        """
+        if self._resampler is None or self._resampling_for[0] is not owner:
+            return
+        with self._cond:
+            more = any(e.owner is owner and e.samples is not None for e in self._entries)
+        if not more:
             self._play_tail()
 
     def _play_tail(self) -> None:
