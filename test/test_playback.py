@@ -101,3 +101,46 @@ def test_a_tone_cut_into_chunks_plays_on_a_48_khz_card_as_smoothly_as_in_one_pie
     )
     assert off_tone_fraction(per_chunk, DEVICE_RATE) > 100 * off_tone_fraction(whole, DEVICE_RATE)
     assert off_tone_fraction(heard, DEVICE_RATE) <= 2 * off_tone_fraction(whole, DEVICE_RATE)
+
+
+STALLED = """
+import json, os, sys, time
+import numpy as np
+fifo = sys.argv[1]
+reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # opened, never read: the card stalls
+from ishowtts_ros.audio.playback import LocalPlayer
+
+player = LocalPlayer("", 24000, stall_s=0.5)
+heard = []
+player.write(np.zeros(24000 * 5, np.float32), 24000, "utterance")
+player.mark(heard.append, "utterance")
+deadline = time.monotonic() + 60.0
+while "took no audio" not in player.error and time.monotonic() < deadline:
+    time.sleep(0.01)
+error = player.error
+player.stop()  # answered without the device
+os.close(reader)  # the card takes audio again (its writer gets an error): the thread goes on
+player.close()
+print(json.dumps({"error": error, "heard": heard}))
+"""
+
+
+def test_a_sound_card_that_takes_no_audio_is_reported_and_stops_still_answer(tmp_path):
+    """ALSA's file device writing into a pipe nobody reads: a card that stops taking audio."""
+    fifo = tmp_path / "card"
+    os.mkfifo(fifo)
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{fifo}" format "raw" }}\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", STALLED, str(fifo)],
+        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"error": "audio device 'default' took no audio for 0.5 s", "heard": [False]}

@@ -9,13 +9,17 @@ device that does not take the model's rate, each utterance is resampled by one s
 stream that carries its state from chunk to chunk (resampling chunks one by one would
 put a discontinuity, a click, at every chunk boundary); that stream belongs to the
 playback thread alone. A device that fails (unplugged, busy) is opened again for the
-next chunk; one that takes no audio for ``stall_s`` (a USB or Bluetooth stall) is
-given up on for the entry playing; ``error`` says what failed until a chunk plays again.
+next chunk. One that takes no audio for ``stall_s`` (a USB or Bluetooth stall) is seen by
+a watchdog while the playback thread waits on it: ``error`` says so at once, the stream
+is aborted (which frees a write waiting in ALSA) and the entry playing is given up on;
+stops are answered meanwhile, since they never wait for the device. ``error`` says what
+failed until a chunk plays again.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Callable, Optional, Union
 
@@ -104,9 +108,14 @@ class LocalPlayer(OutputQueue):
         except Exception as exc:
             raise PlaybackUnavailable(f"audio device {device_spec or 'default'!r}: {exc}") from exc
         self.device_name = sounddevice.query_devices(self._stream.device)["name"]
+        self._waiting_since: Optional[float] = None  # on the device, by the playback thread
+        self._watchdog = threading.Thread(
+            target=self._watch, name="playback-watchdog", daemon=True
+        )
         self._resampler = None  # the soxr stream of the utterance playing (thread's own)
         self._resampling_for: tuple = (None, -1)  # its owner and the stop generation
         self.start()
+        self._watchdog.start()
         LOG.info("playing on %r at %d Hz", self.device_name, self.device_rate)
 
     @staticmethod
@@ -149,9 +158,10 @@ class LocalPlayer(OutputQueue):
         try:
             self._to_device(self._resampled(entry) * self.gain(), wanted)
         except Exception as exc:  # a device that went away or stalls must not stop the speaker
-            if not self.error:
-                LOG.error("playback failed on %r: %s", self.device_name, exc)
-            self.error = f"playback failed on {self.device_name!r}: {exc}"
+            if "took no audio" not in self.error:  # the watchdog's word on a stall stays
+                if not self.error:
+                    LOG.error("playback failed on %r: %s", self.device_name, exc)
+                self.error = f"playback failed on {self.device_name!r}: {exc}"
             self._close_stream()
             self._resampler = None
 
@@ -200,13 +210,17 @@ class LocalPlayer(OutputQueue):
             self._stream = self._open()
         block = int(BLOCK_S * self.device_rate)
         start = 0
-        while start < len(samples):
-            room = self._room(wanted)
-            if not room:
-                return
-            piece = samples[start : start + min(block, room)]
-            self._stream.write(np.ascontiguousarray(piece[:, None], dtype=np.float32))
-            start += len(piece)
+        try:
+            while start < len(samples):
+                self._waiting_since = time.monotonic()
+                room = self._room(wanted)
+                if not room:
+                    return
+                piece = samples[start : start + min(block, room)]
+                self._stream.write(np.ascontiguousarray(piece[:, None], dtype=np.float32))
+                start += len(piece)
+        finally:
+            self._waiting_since = None
         if self.error and len(samples):
             LOG.info("playback works again on %r", self.device_name)
             self.error = ""
@@ -214,15 +228,39 @@ class LocalPlayer(OutputQueue):
     def _room(self, wanted: Callable[[], bool]) -> int:
         """Frames the device takes now, once it takes any; 0 when no longer wanted.
 
-        Polled rather than blocking in PortAudio, so that a stop is answered and a stall is
-        seen while the device takes nothing.
+        Polled rather than blocking in PortAudio, so that a stop is answered while the
+        device takes nothing.
         """
-        waited_since = time.monotonic()
         while wanted():
             room = self._stream.write_available
             if room > 0:
                 return room
-            if time.monotonic() - waited_since > self.stall_s:
-                raise DeviceStalled(f"the device took no audio for {self.stall_s:g} s")
+            if self._stalled():
+                raise DeviceStalled(self.error)
             time.sleep(BLOCK_S / 4)
         return 0
+
+    def _stalled(self) -> bool:
+        since = self._waiting_since
+        return since is not None and time.monotonic() - since > self.stall_s
+
+    def _watch(self) -> None:
+        """Report a device that takes no audio, and free the thread that waits on it."""
+        reported = False
+        while not self._closed:
+            time.sleep(BLOCK_S * 5)
+            if not self._stalled():
+                reported = False
+                continue
+            if not reported:
+                reported = True
+                self.error = (
+                    f"audio device {self.device_name!r} took no audio for {self.stall_s:g} s"
+                )
+                LOG.error("%s: its audio is dropped", self.error)
+                stream = self._stream
+                if stream is not None:
+                    try:
+                        stream.abort()  # a write waiting in ALSA returns (with an error)
+                    except Exception:
+                        LOG.debug("aborting the stalled stream failed", exc_info=True)
