@@ -12,6 +12,7 @@ from gates import Gate, SynthesisGate
 
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
+from ishowtts_ros.speech.reply_stream import ReplyStream
 from ishowtts_ros.speech.speaker import Speaker
 from ishowtts_ros.speech.stats import SpeechStats, SpeechTiming
 
@@ -197,3 +198,23 @@ def test_a_text_starts_once_its_audio_covers_the_predicted_synthesis_of_the_next
         finally:
             second_chunk_held.open()
     speaker.close()
+
+
+def test_a_reply_stopped_before_its_first_audio_is_counted_dropped_once(engine):
+    stats = SpeechStats()
+    speaker = Speaker(TextQueue(), stats, [HeldOutput()], SpeakingLog(), engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    reply = ReplyStream(idle_s=60.0, max_chars=1000)
+    reply.add("No sentence has ended in this rep")
+    item = Utterance("No sentence", stream=reply)
+    item.on_done = lambda done: reply.abandon()  # as the node closes a stopped reply
+    speaker.queue.put(item)
+    speaker.start()
+    try:
+        assert wait_for(lambda: speaker._current is item)  # taken, waiting for its sentence
+        speaker.stop_all()
+        assert item.done.wait(WAIT_S) and item.outcome == "dropped"
+        assert wait_for(lambda: speaker._current is None)
+        assert (stats.dropped, stats.failed, stats.spoken) == (1, 0, 0)
+    finally:
+        speaker.close()

@@ -204,12 +204,14 @@ class InFlight:
         self._end(item, "dropped", reason)
 
     def _fail(self, item: Utterance, reason: str) -> None:
-        self.stats.record_failure(reason)
-        item.finish("failed", reason)
+        if not item.done.is_set():  # each text ends once, and is counted once
+            self.stats.record_failure(reason)
+            item.finish("failed", reason)
 
     def _end(self, item: Utterance, outcome: str, reason: str) -> None:
-        self.stats.count(outcome, error=reason)
-        item.finish(outcome, reason)
+        if not item.done.is_set():  # each text ends once, and is counted once
+            self.stats.count(outcome, error=reason)
+            item.finish(outcome, reason)
 
 
 def _started(item: Utterance) -> None:

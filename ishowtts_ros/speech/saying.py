@@ -187,6 +187,8 @@ def say_reply(out: Output, item: Utterance, cancel, full_chunks_ahead_s: float):
                 audio_s += chunk.seconds
         except TextError as exc:  # one sentence with nothing to say: the rest still is
             LOG.info("skipped in a streamed reply: %s", exc)
+    if item.cut:
+        raise Stopped()  # stopped before its first audio: the stop accounted for it
     if not item.started:
         raise TextError("nothing speakable in the streamed reply")
     if out.engine is None:
