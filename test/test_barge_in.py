@@ -132,3 +132,19 @@ def test_progress_gives_the_words_being_heard_in_order_then_silence(ros, test_mo
     print(f"{len(heard)} of {len(words)} words seen on tts/progress")
     remaining = iter(words)  # in order: each one heard is a later word of the text
     assert len(heard) >= 2 and all(word in remaining for word in heard), (heard, words)
+
+
+def test_two_publishers_streaming_at_once_make_two_replies(ros, test_model):
+    """Each publisher's pieces are a reply of its own: never one utterance of both."""
+    node = start_node(ros, test_model, stream_idle_s=60.0)
+    first = ros.publisher(String, "tts/text_stream")
+    second = ros.probe.create_publisher(String, "tts/text_stream", 10)
+    assert wait_for(lambda: second.get_subscription_count() > 0, 60.0)
+    first.publish(String(data="Hello from the "))
+    second.publish(String(data="Greetings from the "))
+    first.publish(String(data="kitchen."))
+    second.publish(String(data="garage."))
+    first.publish(String(data=""))
+    second.publish(String(data=""))
+    assert wait_for(lambda: node.stats.spoken == 2, 60.0), node.stats.last_error
+    assert node.stats.dropped == 0

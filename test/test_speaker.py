@@ -218,3 +218,29 @@ def test_a_reply_stopped_before_its_first_audio_is_counted_dropped_once(engine):
         assert (stats.dropped, stats.failed, stats.spoken) == (1, 0, 0)
     finally:
         speaker.close()
+
+
+def test_an_interrupt_that_keeps_the_queue_cuts_only_what_is_heard(engine):
+    """interrupt_drops_queue false: the texts waiting are said after the cut one."""
+    output, stats = HeldOutput(), SpeechStats()
+    speaker = Speaker(TextQueue(), stats, [output], SpeakingLog(), engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    heard, waiting = Utterance("Go."), Utterance("Then this.")
+    speaker.queue.put(heard)
+    speaker.start()
+    try:
+        assert output.gate.reached.wait(WAIT_S)
+        assert wait_for(lambda: heard.started and speaker._current is None)
+        speaker.queue.put(waiting)
+        assert wait_for(lambda: waiting.started)  # looked ahead: in flight, cut too
+        later = Utterance("And this one.")
+        speaker.queue.put(later)
+        assert speaker.stop_all("interrupted", queued=None) == 0
+        assert [heard.outcome, waiting.outcome] == ["dropped", "dropped"]
+    finally:
+        output.gate.open()
+    try:
+        assert later.done.wait(WAIT_S) and later.outcome == "spoken"
+        assert stats.last_error == "interrupted"
+    finally:
+        speaker.close()
