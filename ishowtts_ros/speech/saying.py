@@ -89,7 +89,7 @@ def say_text(out: Output, item: Utterance, cancel) -> SpeechTiming:
     kept = []  # a repeated text is synthesised once
     settings = out.settings()
     chunks = out.engine.synthesize_stream(item.text, item.voice, settings, cancel=cancel)
-    held = Start(out, item, settings)
+    held = GaplessStart(out, item, settings)
     for chunk in paced(out, item, chunks):
         if first_audio is None:
             first_audio = time.monotonic() - started
@@ -108,7 +108,7 @@ def say_text(out: Output, item: Utterance, cancel) -> SpeechTiming:
     return SpeechTiming(synthesis_s, audio_s, first_audio or 0.0, waited, from_cache)
 
 
-class Start:
+class GaplessStart:
     """Holds a text's first chunks until they cover the predicted synthesis of the next."""
 
     def __init__(self, out: Output, item: Utterance, settings):
