@@ -276,3 +276,41 @@ def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(
         code, output = stop(process, signal.SIGINT)
     assert code == 0, output
     assert "Traceback" not in output, output
+
+
+def test_an_interrupt_with_local_playback_cuts_the_reply_and_the_next_one_plays_whole(
+    ros, test_model, null_sound_card
+):
+    """The card swallows audio at once: what it got after the interrupt is the next reply."""
+    from std_srvs.srv import Trigger
+
+    played, alsa = null_sound_card
+    process = start(
+        test_model, "play_audio:=true", "stream_idle_s:=60.0", env={"ALSA_CONFIG_PATH": alsa}
+    )
+    try:
+        audio = ros.subscribe(AudioDataStamped, "tts/audio")
+        speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+        assert wait_for(lambda: len(speaking) > 0, 60.0)
+        reply = ros.publisher(String, "tts/text_stream")
+        reply.publish(String(data="The first sentence is said. The second one is not"))
+        assert wait_for(lambda: played.exists() and played.stat().st_size > 0, 60.0)
+        assert ros.call(Trigger, "tts/interrupt", Trigger.Request()).success
+        assert wait_for(lambda: not speaking.messages[-1].data, 30.0)
+        cut_at = played.stat().st_size
+        reply.publish(String(data=" said, nor is the rest of this reply."))  # dropped
+        reply.publish(String(data=""))
+        heard_before, spans_before = len(audio), len(speaking)
+        reply.publish(String(data="A new reply."))
+        reply.publish(String(data=""))
+        # Its span: speaking true, then false once it has been played.
+        assert wait_for(
+            lambda: len(speaking) >= spans_before + 2 and not speaking.messages[-1].data, 60.0
+        )
+    finally:
+        code, output = stop(process, signal.SIGINT)
+    assert code == 0, output
+    new_reply_s = sum(len(m.audio.data) for m in audio.messages[heard_before:]) / 2 / 24000
+    after_cut_s = (played.stat().st_size - cut_at) / 4 / 24000
+    # The new reply, and at most a device buffer of silence: nothing of the cut one.
+    assert new_reply_s <= after_cut_s <= new_reply_s + 0.25, (new_reply_s, after_cut_s)
