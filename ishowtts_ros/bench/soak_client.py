@@ -21,7 +21,7 @@ class Speaker:
     """
 
     def __init__(self, node, namespace: str = ""):
-        from audio_common_msgs.msg import AudioDataStamped
+        from audio_common_msgs.msg import AudioDataStamped, AudioInfo
         from diagnostic_msgs.msg import DiagnosticArray
 
         from ishowtts_ros.nodes.ros_diagnostics import find_report
@@ -46,6 +46,8 @@ class Speaker:
             durability=DurabilityPolicy.TRANSIENT_LOCAL,
         )
         self.audio_times: List[float] = []
+        self.audio_frames: List[Tuple[float, int]] = []  # each frame's stamp and samples
+        self.audio_rate = 0  # from tts/audio_info
         self.speaking: List[bool] = []
         self.counts: dict = {}
         self.node_first_audio = "n/a"  # the node's own figure for the text it spoke last
@@ -53,11 +55,9 @@ class Speaker:
         self.warnings: Counter = Counter()  # WARN and ERROR messages received, by subject
         self.phrase_cache_mb = 0.0  # what the node's phrase cache holds, by its own count
         self.cache_hits = 0  # texts it said again from the phrase cache
+        node.create_subscription(AudioDataStamped, f"{prefix}tts/audio", self._on_audio, reliable)
         node.create_subscription(
-            AudioDataStamped,
-            f"{prefix}tts/audio",
-            lambda m: self.audio_times.append(time.monotonic()),
-            reliable,
+            AudioInfo, f"{prefix}tts/audio_info", self._on_audio_info, latched
         )
         node.create_subscription(
             Bool, f"{prefix}tts/speaking", lambda m: self.speaking.append(m.data), latched
@@ -69,6 +69,19 @@ class Speaker:
             depth=100, history=HistoryPolicy.KEEP_ALL, reliability=ReliabilityPolicy.RELIABLE
         )
         self.publisher = node.create_publisher(String, f"{prefix}tts/text", keep_all)
+
+    def _on_audio(self, msg) -> None:
+        self.audio_times.append(time.monotonic())
+        stamp = msg.header.stamp.sec + msg.header.stamp.nanosec * 1e-9
+        self.audio_frames.append((stamp, len(msg.audio.data) // 2))  # S16LE mono
+
+    def _on_audio_info(self, msg) -> None:
+        self.audio_rate = msg.sample_rate
+
+    def audio_end(self) -> float:
+        """ROS time at which the audio published so far ends."""
+        stamp, samples = self.audio_frames[-1]
+        return stamp + samples / self.audio_rate
 
     def _on_diagnostics(self, msg) -> None:
         report = self.find_report(msg, STATUS_NAME)
@@ -152,7 +165,7 @@ class SoakClient:
         return heard, node_first_audio, speaker.cache_hits > hits_before
 
     def stop(self, speaker: Speaker) -> None:
-        self._call(speaker.stop_client, speaker.Trigger.Request())
+        self.call(speaker.stop_client, speaker.Trigger.Request())
 
     def set_parameters(self, speaker: Speaker, values: dict) -> None:
         from rclpy.parameter import Parameter
@@ -160,9 +173,10 @@ class SoakClient:
         request = speaker.SetParameters.Request(
             parameters=[Parameter(k, value=v).to_parameter_msg() for k, v in values.items()]
         )
-        self._call(speaker.parameters_client, request)
+        self.call(speaker.parameters_client, request)
 
-    def _call(self, client, request) -> None:
+    def call(self, client, request) -> None:
+        """Call a service and spin until it answers (5 s at most)."""
         if not client.wait_for_service(timeout_sec=5.0):
             raise TimeoutError(f"service {client.srv_name} is not there")
         if not self.spin_until(client.call_async(request).done, 5.0):

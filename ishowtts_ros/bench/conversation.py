@@ -1,0 +1,141 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""Conversation benchmark: how fast an interrupted robot falls silent, how late a flood is.
+
+Starts ``tts_node`` as a process (published audio only, at real-time pace), then:
+
+- interrupts: a reply streams in; once it has been heard for a while, ``tts/interrupt``
+  is called; the published audio must end soon after. Reports, over ``--runs``, how long
+  the audio on ``tts/audio`` (by its stamps) went on after the call.
+- flood: a paragraph plays; ten short texts come at 10 Hz with ``max_queue: 1`` and
+  ``drop_oldest``; reports what was spoken and dropped, and how late the last text ended
+  after it was sent (a speaker that synthesises every text ahead says them all).
+
+    bash scripts/conversation.sh [--runs 20] [--params-file FILE] [-p name:=value ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+from ishowtts_ros.bench.soak import node_command, stop_process
+from ishowtts_ros.bench.soak_client import SoakClient, Speaker
+
+REPLY = (
+    "Hello there, I am the robot that brings your packages. The package is waiting at the "
+    "front desk, three meters ahead. Pl"  # a third sentence begins: the second is complete
+)
+PARAGRAPH = (
+    "The package has arrived at the front desk. Please collect it before five o'clock "
+    "today. If you need help carrying it, ask the robot at the entrance."
+)
+HEARD_BEFORE_CUT_S = 1.5  # into the reply when it is interrupted
+AFTER_SILENCE_S = 0.6  # waited after speaking false: frames still on their way arrive
+
+
+def ros_now(client: SoakClient) -> float:
+    return client.node.get_clock().now().nanoseconds * 1e-9
+
+
+def interrupts(client: SoakClient, speaker: Speaker, runs: int) -> dict:
+    """Seconds of published audio after each ``tts/interrupt``."""
+    stream = client.node.create_publisher(speaker.String, "tts/text_stream", 100)
+    interrupt = client.node.create_client(speaker.Trigger, "tts/interrupt")
+    after = []
+    for _ in range(runs):
+        frames = len(speaker.audio_frames)
+        stream.publish(speaker.String(data=REPLY))
+        if not client.spin_until(lambda n=frames: len(speaker.audio_frames) > n, client.timeout):
+            raise TimeoutError("the reply was not heard")
+        due = speaker.audio_frames[frames][0] + HEARD_BEFORE_CUT_S
+        client.spin_until(lambda due=due: ros_now(client) >= due, HEARD_BEFORE_CUT_S + 1.0)
+        cut = ros_now(client)
+        client.call(interrupt, speaker.Trigger.Request())
+        if not client.spin_until(lambda: speaker.speaking[-1:] == [False], client.timeout):
+            raise TimeoutError("speaking did not end after the interrupt")
+        client.spin_until(lambda: False, AFTER_SILENCE_S)
+        after.append(speaker.audio_end() - cut)
+        stream.publish(speaker.String(data=""))  # the app ends the interrupted reply
+    # Each reply ended dropped: the counts (diagnostics, 1 Hz) say so before the flood.
+    if not client.spin_until(lambda: speaker.accounted() >= runs, client.timeout):
+        raise TimeoutError("the interrupted replies were not accounted for")
+    return {
+        "runs": runs,
+        "audio_after_s": after,
+        "median_s": statistics.median(after),
+        "max_s": max(after),
+    }
+
+
+def flood(client: SoakClient, speaker: Speaker) -> dict:
+    """Ten texts at 10 Hz while a paragraph plays: what is said, and how late the last."""
+    client.set_parameters(speaker, {"max_queue": 1, "queue_policy": "drop_oldest"})
+    before = dict(speaker.counts)
+    frames = len(speaker.audio_frames)
+    speaker.publisher.publish(speaker.String(data=PARAGRAPH))
+    if not client.spin_until(lambda: len(speaker.audio_frames) > frames, client.timeout):
+        raise TimeoutError("the paragraph was not heard")
+    sent = 0.0
+    for number in range(1, 11):
+        speaker.publisher.publish(speaker.String(data=f"Text number {number}."))
+        sent = ros_now(client)
+        client.spin_until(lambda: False, 0.1)
+    accounted = sum(before.values()) + 11
+    if not client.spin_until(lambda: speaker.done_with(accounted), client.timeout):
+        raise TimeoutError("the flood was not accounted for")
+    client.spin_until(lambda: False, AFTER_SILENCE_S)
+    counts = {k: speaker.counts[k] - before.get(k, 0) for k in ("spoken", "dropped")}
+    return {**counts, "last_ended_after_sent_s": speaker.audio_end() - sent}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ishowtts-conversation", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--runs", type=int, default=20, help="interrupts (default 20)")
+    parser.add_argument("--params-file", help="tts_node params (default: the small test model)")
+    parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
+    parser.add_argument("--out", default=os.path.join("bench-results", "conversation.json"))
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per wait at most")
+    parser.add_argument(
+        "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
+    )
+    args = parser.parse_args(argv)
+    args.sound_card = "none"  # published only: the stamps keep real time
+    args.param = [*args.param, "stream_idle_s:=60.0", "fallback_voice:=none"]
+    process = subprocess.Popen(
+        node_command(args), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    client = SoakClient(args.timeout)
+    try:
+        speaker = client.speaker()
+        client.wait_for(speaker)
+        results = {"interrupts": interrupts(client, speaker, args.runs)}
+        results["flood"] = flood(client, speaker)
+    finally:
+        client.close()
+        stop_process(process)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as stream:
+        json.dump(results, stream, indent=1)
+    cut, flooded = results["interrupts"], results["flood"]
+    print(
+        f"interrupt -> silence on tts/audio: median {cut['median_s'] * 1000:.0f} ms, "
+        f"max {cut['max_s'] * 1000:.0f} ms over {cut['runs']}"
+    )
+    print(
+        f"flood of 10 (max_queue 1, drop_oldest): spoken {flooded['spoken']}, dropped "
+        f"{flooded['dropped']}; the last ended {flooded['last_ended_after_sent_s']:.2f} s "
+        "after it was sent"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
