@@ -117,11 +117,11 @@ player.mark(heard.append, "utterance")
 deadline = time.monotonic() + 60.0
 while "took no audio" not in player.error and time.monotonic() < deadline:
     time.sleep(0.01)
-error = player.error
+error, stalled = player.error, player.stalled
 player.stop()  # answered without the device
 os.close(reader)  # the card takes audio again (its writer gets an error): the thread goes on
 player.close()
-print(json.dumps({"error": error, "heard": heard}))
+print(json.dumps({"error": error, "stalled": stalled, "heard": heard}))
 """
 
 
@@ -143,4 +143,5 @@ def test_a_sound_card_that_takes_no_audio_is_reported_and_stops_still_answer(tmp
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {"error": "audio device 'default' took no audio for 0.5 s", "heard": [False]}
+    error = "audio device 'default' took no audio for 0.5 s"
+    assert report == {"error": error, "stalled": True, "heard": [False]}

@@ -91,6 +91,14 @@ def test_diagnostic_engine_failure_is_an_error():
     assert report.level == ERROR and "/x" in report.message
 
 
+def test_diagnostic_a_sound_card_that_fails_warns_and_one_that_stalls_is_an_error():
+    stats = SpeechStats(engine_state="ready", playback_error="playback failed on 'usb': gone")
+    assert (status(stats).level, status(stats).message) == (WARN, "playback failed on 'usb': gone")
+    stats.playback_error = "audio device 'usb' took no audio for 2 s"
+    stats.playback_stalled = True
+    assert (status(stats).level, status(stats).message) == (ERROR, stats.playback_error)
+
+
 def test_diagnostic_warm_up_compile_problems_and_the_fallback_voice():
     stats = SpeechStats()
     report = speech_status(stats, 0, 32, 0.5, {}, [], {}, fallback="espeak-ng")

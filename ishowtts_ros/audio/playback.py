@@ -235,12 +235,14 @@ class LocalPlayer(OutputQueue):
             room = self._stream.write_available
             if room > 0:
                 return room
-            if self._stalled():
+            if self.stalled:
                 raise DeviceStalled(self.error)
             time.sleep(BLOCK_S / 4)
         return 0
 
-    def _stalled(self) -> bool:
+    @property
+    def stalled(self) -> bool:
+        """The device has taken no audio for ``stall_s`` while audio waits for it."""
         since = self._waiting_since
         return since is not None and time.monotonic() - since > self.stall_s
 
@@ -249,7 +251,7 @@ class LocalPlayer(OutputQueue):
         reported = False
         while not self._closed:
             time.sleep(BLOCK_S * 5)
-            if not self._stalled():
+            if not self.stalled:
                 reported = False
                 continue
             if not reported:

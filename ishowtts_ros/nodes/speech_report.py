@@ -14,6 +14,7 @@ def speech_report(node) -> StatusReport:
     # Output errors last until the output works again.
     if node.player is not None:
         node.stats.playback_error = node.player.error
+        node.stats.playback_stalled = node.player.stalled
     if node.audio_output is not None:
         node.stats.publish_error = node.audio_output.error
     engine = node.engine

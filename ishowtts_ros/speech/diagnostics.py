@@ -87,6 +87,8 @@ def speech_status(
         return StatusReport(
             ERROR, f"no usable voice: {_voice_list(unusable_voices)}", values, STATUS_NAME
         )
+    if stats.playback_stalled:  # the robot is mute until the device takes audio again
+        return StatusReport(ERROR, stats.playback_error, values, STATUS_NAME)
     if in_a_row >= FAILED_IN_A_ROW_ERROR:
         return StatusReport(
             ERROR, f"the last {in_a_row} texts failed: {last_failure}", values, STATUS_NAME

@@ -53,6 +53,8 @@ class SpeechStats:
     last_error: str = ""
     last_failure: str = ""
     playback_error: str = ""
+    playback_stalled: bool = False
+    """The sound device takes no audio: nothing is heard, and speech waits for it."""
     publish_error: str = ""
     started: float = field(default_factory=time.monotonic)
     syntheses: Deque[Tuple[float, float]] = field(
