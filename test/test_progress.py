@@ -24,7 +24,7 @@ def test_a_chunks_audio_is_spread_over_its_words_by_their_utf8_bytes():
 def test_the_word_heard_follows_the_chunk_from_its_start_and_is_empty_after_it():
     progress = Progress()
     assert progress.word_at(5.0) == ""
-    progress.chunk_started("Turn left now", 1.3, at=10.0)  # 5, 5 and 3 bytes
+    progress.chunk_started("one", "Turn left now", 1.3, at=10.0)  # 5, 5 and 3 bytes
     assert [progress.word_at(t) for t in (9.9, 10.0, 10.49, 10.51, 11.0, 11.31)] == [
         "",
         "Turn",
@@ -33,6 +33,18 @@ def test_the_word_heard_follows_the_chunk_from_its_start_and_is_empty_after_it()
         "now",
         "",
     ]
-    progress.chunk_started("Stop.", 0.5, at=12.0)
+    progress.chunk_started("one", "Stop.", 0.5, at=12.0)
     progress.stopped()
     assert progress.word_at(12.1) == ""
+
+
+def test_what_was_heard_of_an_utterance_is_its_words_heard_whole_and_their_seconds():
+    progress = Progress()
+    assert progress.heard(1.0) == ("", 0.0)
+    progress.chunk_started("old", "Something said before.", 1.0, at=0.0)
+    progress.chunk_started("one", "Turn left now", 1.3, at=10.0)
+    progress.chunk_started("one", "and stop", 0.9, at=11.3)  # 4 and 5 bytes
+    assert progress.heard(10.6) == ("Turn", pytest.approx(0.6))
+    assert progress.heard(11.8) == ("Turn left now and", pytest.approx(1.8))
+    progress.stopped()
+    assert progress.heard(12.0) == ("", 0.0)

@@ -99,13 +99,11 @@ def test_speaks_streamed_chunks_of_the_planned_length_in_short_frames(ros, test_
     assert len(plan) >= 2
     frame_s = node.settings.publish_frame_s
     assert all(len(m.audio.data) / 2 / 24000 <= frame_s + 1e-9 for m in audio.messages)
-    stamps = [m.header.stamp.sec + m.header.stamp.nanosec * 1e-9 for m in audio.messages]
-    offsets = [s - stamps[0] for s in stamps]
-    starts, position = [], 0
-    for message in audio.messages:
-        starts.append(position / 24000)
-        position += len(message.audio.data) // 2
-    assert offsets == pytest.approx(starts, abs=1e-6)
+    # Frames follow each other exactly, never overlapping. Between the two chunks a gap is
+    # possible where the second one's synthesis (held by the gate until the first frame
+    # arrived) outlasts the first one's audio: not within a chunk.
+    gaps = gaps_between(audio.messages)
+    assert min(gaps) >= -1e-6 and sum(gap > 1e-6 for gap in gaps) <= 1, gaps
     assert wait_for(lambda: len(info) == 1, 5.0)
     assert (info.messages[0].sample_rate, info.messages[0].sample_format) == (24000, "S16LE")
 

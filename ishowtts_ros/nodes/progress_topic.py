@@ -22,6 +22,11 @@ class ProgressTopic:
         speaker.on_chunk_heard = self.progress.chunk_started
         node.create_timer(PERIOD_S, self._publish, callback_group=callback_group)
 
+    def heard(self) -> str:
+        """Say what has been heard of the utterance being heard, for a log or an answer."""
+        words, seconds = self.progress.heard()
+        return f"heard {seconds:.2f} s: {words!r}" if seconds else "nothing was being heard"
+
     def stopped(self) -> None:
         """Nothing is heard any more (speaking ended, or was cut)."""
         self.progress.stopped()

@@ -212,11 +212,12 @@ class TtsNode(Node):
 
     def interrupt(self, reason: str) -> str:
         """Cut the speech and the open replies, and the queue per interrupt_drops_queue."""
+        heard = self.progress.heard()  # before the cut: it ends what is heard
         self.text_input.close_replies()
         drops = self.settings.interrupt_drops_queue
         cleared = self.speaker.stop_all(reason, reason if drops else None)
-        self.get_logger().info(f"{reason}; cleared {cleared} queued texts")
-        return f"interrupted; cleared {cleared} queued texts"
+        self.get_logger().info(f"{reason}; {heard}; cleared {cleared} queued texts")
+        return f"interrupted; {heard}; cleared {cleared} queued texts"
 
     def _on_stop(self, request, response):
         response.success = True

@@ -55,8 +55,8 @@ class InFlight:
         self._cancel = threading.Event()  # of the current utterance
         self._closed = threading.Event()
         self._speaking = False
-        self.on_chunk_heard: Optional[Callable[[str, float], None]] = None
-        """Told of each chunk of text as it starts to be heard: its text and seconds."""
+        self.on_chunk_heard: Optional[Callable[[Utterance, str, float], None]] = None
+        """Told of each chunk of text as it starts to be heard: whose, its text and seconds."""
 
     # -- stops ----------------------------------------------------------------------------
 
@@ -177,7 +177,7 @@ class InFlight:
         if text and self.on_chunk_heard is not None:  # the words it says, for tts/progress
             seconds = len(samples) / rate
             self.hearing.when_heard(
-                item, lambda played: played and self.on_chunk_heard(text, seconds)
+                item, lambda played: played and self.on_chunk_heard(item, text, seconds)
             )
         self.hearing.write(item, samples * item.volume if item.volume != 1.0 else samples, rate)
 

@@ -38,29 +38,56 @@ def word_times(text: str, seconds: float) -> WordTimes:
 
 
 class Progress:
-    """The words of the chunk being heard, from when it started; thread-safe."""
+    """The words of the utterance being heard, chunk by chunk as each starts; thread-safe."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._started = 0.0
-        self._words: WordTimes = []
+        self._owner: object = None
+        self._chunks: List[Tuple[float, WordTimes]] = []  # when each started, and its words
+        self._silent = True
 
-    def chunk_started(self, text: str, seconds: float, at: Optional[float] = None) -> None:
-        """Note that a chunk of ``seconds`` saying ``text`` starts to be heard now (or ``at``)."""
+    def chunk_started(
+        self, owner: object, text: str, seconds: float, at: Optional[float] = None
+    ) -> None:
+        """Note that a chunk of ``owner`` saying ``text`` is heard from now (or ``at``)."""
         with self._lock:
-            self._started = time.monotonic() if at is None else at
-            self._words = word_times(text, seconds)
+            if owner is not self._owner:  # another utterance: its words alone from here on
+                self._owner, self._chunks = owner, []
+            self._chunks.append(
+                (time.monotonic() if at is None else at, word_times(text, seconds))
+            )
+            self._silent = False
 
     def stopped(self) -> None:
         """Nothing is heard any more."""
         with self._lock:
-            self._words = []
+            self._silent = True
 
     def word_at(self, now: Optional[float] = None) -> str:
         """Return the word heard at ``now`` ("" between chunks, or when nothing is heard)."""
+        now = time.monotonic() if now is None else now
         with self._lock:
-            offset = (time.monotonic() if now is None else now) - self._started
-            for word, start, end in self._words:
-                if start <= offset < end:
+            if self._silent or not self._chunks:
+                return ""
+            started, words = self._chunks[-1]
+            for word, start, end in words:
+                if start <= now - started < end:
                     return word
             return ""
+
+    def heard(self, now: Optional[float] = None) -> Tuple[str, float]:
+        """Return the words of the utterance heard whole by ``now``, and its seconds heard.
+
+        "" and 0 when nothing is being heard.
+        """
+        now = time.monotonic() if now is None else now
+        words: List[str] = []
+        seconds = 0.0
+        with self._lock:
+            if self._silent:
+                return "", 0.0
+            for started, chunk in self._chunks:
+                words += [word for word, _, end in chunk if started + end <= now]
+                if chunk:
+                    seconds += min(max(0.0, now - started), chunk[-1][2])
+        return " ".join(words), seconds
