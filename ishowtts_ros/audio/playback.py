@@ -10,9 +10,8 @@ stream that carries its state from chunk to chunk (resampling chunks one by one 
 put a discontinuity, a click, at every chunk boundary); that stream belongs to the
 playback thread alone. A device that fails (unplugged, busy) is opened again for the
 next chunk. One that takes no audio for ``stall_s`` (a USB or Bluetooth stall) is seen by
-a watchdog while the playback thread waits on it: ``error`` says so at once, the stream
-is aborted (which frees a write waiting in ALSA) and the entry playing is given up on;
-stops are answered meanwhile, since they never wait for the device. ``error`` says what
+a watchdog while the playback thread waits on it: ``error`` says so at once, and stops
+are answered meanwhile, since they never wait for the device. ``error`` says what
 failed until a chunk plays again.
 """
 
@@ -247,7 +246,12 @@ class LocalPlayer(OutputQueue):
         return since is not None and time.monotonic() - since > self.stall_s
 
     def _watch(self) -> None:
-        """Report a device that takes no audio, and free the thread that waits on it."""
+        """Report a device that takes no audio (at once, not when the wait ends).
+
+        The stream is not aborted from here: PortAudio's blocking API is not safe to abort
+        while a write waits in it (seen: a crash). The write ends when the device takes
+        audio again, or fails; the next entry then opens the device again.
+        """
         reported = False
         while not self._closed:
             time.sleep(BLOCK_S * 5)
@@ -259,10 +263,4 @@ class LocalPlayer(OutputQueue):
                 self.error = (
                     f"audio device {self.device_name!r} took no audio for {self.stall_s:g} s"
                 )
-                LOG.error("%s: its audio is dropped", self.error)
-                stream = self._stream
-                if stream is not None:
-                    try:
-                        stream.abort()  # a write waiting in ALSA returns (with an error)
-                    except Exception:
-                        LOG.debug("aborting the stalled stream failed", exc_info=True)
+                LOG.error("%s", self.error)

@@ -100,6 +100,8 @@ class TextInput:
                     node.get_logger().warning(f"dropped on {topic}: {SWALLOWED}")
                     node.stats.count("dropped", error=SWALLOWED)
                 return
+            # Replies that ended by being quiet are forgotten (publishers come and go).
+            self.replies = {k: r for k, r in self.replies.items() if not r.over}
             reply = ReplyStream(
                 node.settings.stream_idle_s,
                 node.settings.max_chars,
