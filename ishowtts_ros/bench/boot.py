@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from ishowtts_ros.bench.soak import node_command, stop_process
+from ishowtts_ros.bench.soak import add_node_arguments, node_command, stop_process
 from ishowtts_ros.bench.soak_client import SoakClient
 from ishowtts_ros.bench.texts import SHORT
 
@@ -65,13 +65,7 @@ def boot(client: SoakClient, args, compile_mode: str, cache_dir: str) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="ishowtts-boot", description=__doc__.split("\n")[0])
-    parser.add_argument("--params-file", help="tts_node params (default: the small test model)")
-    parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
-    parser.add_argument("--out", default=os.path.join("bench-results", "boot.json"))
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per start at most")
-    parser.add_argument(
-        "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
-    )
+    add_node_arguments(parser, "boot.json", 1800.0, "seconds per start at most")
     args = parser.parse_args(argv)
     results = {}
     client = SoakClient(args.timeout)

@@ -24,7 +24,7 @@ import statistics
 import subprocess
 import sys
 
-from ishowtts_ros.bench.soak import node_command, stop_process
+from ishowtts_ros.bench.soak import add_node_arguments, node_command, stop_process
 from ishowtts_ros.bench.soak_client import SoakClient, Speaker
 
 REPLY = (
@@ -99,13 +99,7 @@ def main(argv=None) -> int:
         prog="ishowtts-conversation", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--runs", type=int, default=20, help="interrupts (default 20)")
-    parser.add_argument("--params-file", help="tts_node params (default: the small test model)")
-    parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
-    parser.add_argument("--out", default=os.path.join("bench-results", "conversation.json"))
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per wait at most")
-    parser.add_argument(
-        "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
-    )
+    add_node_arguments(parser, "conversation.json", 300.0, "seconds per wait at most")
     args = parser.parse_args(argv)
     args.sound_card = "none"  # published only: the stamps keep real time
     args.param = [*args.param, "stream_idle_s:=60.0", "fallback_voice:=none"]

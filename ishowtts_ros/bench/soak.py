@@ -109,6 +109,17 @@ def process_sample(pid: int) -> tuple:
     return rss_kb / 1024, threads, len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def add_node_arguments(parser, out: str, timeout_s: float, timeout_help: str) -> None:
+    """Add the arguments of every benchmark that starts tts_node: params, model, output."""
+    parser.add_argument("--params-file", help="tts_node params (default: the small test model)")
+    parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
+    parser.add_argument("--out", default=os.path.join("bench-results", out))
+    parser.add_argument("--timeout", type=float, default=timeout_s, help=timeout_help)
+    parser.add_argument(
+        "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
+    )
+
+
 def node_command(args, namespace: str = "") -> List[str]:
     """tts_node with the params file, as robots run it; ``-p`` values on top."""
     command = [
@@ -160,22 +171,16 @@ def params_file(args) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="ishowtts-soak", description=__doc__.split("\n")[0])
     parser.add_argument("--texts", type=int, default=300, help="texts to send (default 300)")
-    parser.add_argument("--params-file", help="tts_node params (default: the small test model)")
-    parser.add_argument("--model-dir", default=os.path.join("build", "soak_model"))
-    parser.add_argument("--out", default=os.path.join("bench-results", "soak"))
+    add_node_arguments(parser, "soak", 300.0, "seconds per text at most")
     parser.add_argument("--seed", type=int, default=0, help="text mix seed")
     parser.add_argument(
         "--stop-every", type=int, default=STOP_EVERY, help="a tts/stop after every Nth text"
     )
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per text at most")
     parser.add_argument(
         "--sound-card",
         choices=SOUND_CARDS,
         default="none",
         help="; ".join(f"{name}: {meaning}" for name, meaning in SOUND_CARDS.items()),
-    )
-    parser.add_argument(
-        "-p", "--param", action="append", default=[], help="extra tts_node parameter name:=value"
     )
     args = parser.parse_args(argv)
     if args.texts < 2:
