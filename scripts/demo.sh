@@ -6,7 +6,7 @@
 #
 #   bash scripts/demo.sh ["text to say"] [--out out.wav]
 #
-# Real weights come from config/engine.yaml (ckpt_file, vocoder_dir), or from the hub
+# Real weights come from ishowtts_ros/config/engine.yaml (ckpt_file, vocoder_dir), or from the hub
 # with HF_HUB_OFFLINE=0. Without them the same stack runs on a small random-weight test
 # model (it says so). ROS traffic stays on this machine (scripts/ros_env.sh).
 set -euo pipefail

@@ -62,7 +62,7 @@ for name in $STAGES; do
   case $name in
     parity)
       ISHOWTTS_TEST_DEVICE=cuda stage parity "${PARITY_S:-60}" python3 -m pytest -q -s \
-        -p no:cacheprovider test/test_parity.py -k "matches_upstream or noise or seed" ;;
+        -p no:cacheprovider ishowtts_ros/test/test_parity.py -k "matches_upstream or noise or seed" ;;
     bench-none)  # eager, against upstream, with every analysis
       bench bench-none "${BENCH_NONE_S:-100}" --compile none --runs 5 --warmup 1 \
         --paragraph-runs 2 --compare-upstream --precision --recompiles --profile --flop-floor \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
-# Set up everything in .venv at the repository root and build the ROS 2 package.
+# Set up everything in .venv at the repository root and build the ROS 2 packages
+# (ishowtts_ros, ishowtts_msgs) into install/.
 #
 #   bash scripts/setup.sh [--plan] [PYTHON]
 #
@@ -95,7 +96,7 @@ if [ $PLAN = 1 ]; then
     log "plan: torch.compile: the pinned torch brings Triton for CUDA; on a CPU compile auto is none"
   fi
   log "plan: ishowtts-doctor then checks that torch.compile works here"
-  log "plan: colcon build into install/"
+  log "plan: colcon build ishowtts_ros and ishowtts_msgs into install/"
   [ -z "${ROS_DISTRO:-}" ] && log "plan: build the test-only audio_common_msgs and sound_play_msgs"
   [ -n "$JETSON" ] && log "plan: check torch.cuda.is_available(); without CUDA, say what to install and exit 1"
   exit 0
@@ -152,14 +153,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   "${PIP[@]}" "${constraints[@]}" "${args[@]}"
   echo "$digest" > "$stamp"
 fi
-"${PIP[@]}" --no-deps -e . >/dev/null  # PEP 660: console scripts in .venv/bin
+# PEP 660: console scripts in .venv/bin. "compat": the package folder goes on sys.path, so
+# that the repository's own ishowtts_ros/ folder (a namespace package from the repository
+# root) never hides the Python package.
+output=$("${PIP[@]}" --no-deps -e ishowtts_ros --config-settings editable_mode=compat 2>&1) \
+  || { echo "$output" >&2; echo "setup: pip install -e ishowtts_ros failed" >&2; exit 1; }
 
 log "colcon build"
-(
-  export AMENT_PREFIX_PATH="${AMENT_PREFIX_PATH:-$VENV}" PATH="$VENV/bin:$PATH"
-  colcon --log-base log build --base-paths . --build-base build --install-base install \
-    --event-handlers console_cohesion- summary- >/dev/null
-) || { echo "setup: colcon build failed (see log/latest_build)" >&2; exit 1; }
+bash scripts/colcon_build.sh --base-paths . --build-base build --install-base install \
+  --event-handlers console_cohesion- summary- >/dev/null \
+  || { echo "setup: colcon build failed (see log/latest_build)" >&2; exit 1; }
 if ! "$VENV/bin/python" -c 'import audio_common_msgs, sound_play_msgs' 2>/dev/null && [ -z "${ROS_DISTRO:-}" ]; then
   bash scripts/build_test_interfaces.sh  # the tests' stand-in for the apt packages
 fi

@@ -28,5 +28,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   "${PIP[@]}" --no-deps "$(grep -E '^f5-tts==' requirements.txt)"
   echo "$digest" > "$stamp"
 fi
-export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="$PWD/ishowtts_ros${PYTHONPATH:+:$PYTHONPATH}"
 exec "$VENV/bin/python" -m pytest -m no_torch -p no:cacheprovider "$@"

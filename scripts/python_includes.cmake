@@ -1,7 +1,7 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 #
-# Included after project() (CMAKE_PROJECT_INCLUDE) when the test interfaces are built
+# Included after project() (CMAKE_PROJECT_INCLUDE) when interface packages are built
 # against PyPI's ROS wheels: their exported Python targets name the include folders of
 # the machine that built the wheels (/opt/python/...). Once the CMakeLists is processed,
 # point those names at this interpreter's and numpy's include folders.

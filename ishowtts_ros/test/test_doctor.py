@@ -12,7 +12,7 @@ import yaml
 
 from jetson_fakes import make_tools, make_tree
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def doctor(*args, env=None):
@@ -123,7 +123,7 @@ def test_doctor_on_a_fake_jetson_reads_it_as_the_node_does(tmp_path, test_model)
 
 def plan(env, *args):
     return subprocess.run(
-        ["bash", os.path.join(ROOT, "scripts", "setup.sh"), "--plan", *args],
+        ["bash", os.path.join(REPOSITORY, "scripts", "setup.sh"), "--plan", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -5,23 +5,20 @@
 
 import os
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
+REPOSITORY = os.path.dirname(ROOT)
 
 
-def test_colcon_build_installs_scripts_and_share_files(tmp_path):
-    env = dict(os.environ, AMENT_PREFIX_PATH=os.environ.get("AMENT_PREFIX_PATH", sys.prefix))
-    colcon = os.path.join(os.path.dirname(sys.executable), "colcon")
+def test_colcon_build_of_the_repository_builds_both_packages(tmp_path):
+    """A workspace holding this repository builds the node package and its messages."""
     result = subprocess.run(
         [
-            colcon,
-            "--log-base",
-            str(tmp_path / "log"),
-            "build",
+            "bash",
+            os.path.join(REPOSITORY, "scripts", "colcon_build.sh"),
             "--base-paths",
-            ROOT,
+            REPOSITORY,
             "--build-base",
             str(tmp_path / "build"),
             "--install-base",
@@ -29,11 +26,17 @@ def test_colcon_build_installs_scripts_and_share_files(tmp_path):
         ],
         capture_output=True,
         text=True,
-        timeout=300,
-        env=env,
+        timeout=600,
+        env=dict(os.environ, COLCON_LOG_BASE=str(tmp_path / "log")),
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    # Both found; the test-only interfaces inside the node package are not.
+    packages = {p.name for p in (tmp_path / "install").iterdir() if p.is_dir()}
+    assert packages == {"ishowtts_msgs", "ishowtts_ros"}, packages
+    messages = tmp_path / "install" / "ishowtts_msgs"
+    assert (messages / "share" / "ishowtts_msgs" / "msg" / "Heard.msg").is_file()
+    assert list(messages.glob("lib/python3*/site-packages/ishowtts_msgs/msg/_heard.py"))
     prefix = tmp_path / "install" / "ishowtts_ros"
     for script in (
         "tts_node",
@@ -63,6 +66,7 @@ def test_package_xml_declares_the_runtime_dependencies():
     assert root.get("format") == "3"
     depends = {e.text for e in root.findall("exec_depend")}
     assert {"rclpy", "std_msgs", "std_srvs", "diagnostic_msgs", "audio_common_msgs"} <= depends
+    assert "ishowtts_msgs" in depends
     assert root.find("export/build_type").text == "ament_python"
 
 

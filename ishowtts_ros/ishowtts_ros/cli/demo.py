@@ -135,7 +135,9 @@ def main(argv=None) -> int:
     parser.add_argument("text", nargs="?", default=DEFAULT_TEXT)
     parser.add_argument("--out", default="hello.wav", help="WAV file of the published audio")
     parser.add_argument(
-        "--config", default=os.path.join("config", "engine.yaml"), help="engine config"
+        "--config",
+        default=os.path.join("ishowtts_ros", "config", "engine.yaml"),
+        help="engine config",
     )
     parser.add_argument(
         "--model-dir",

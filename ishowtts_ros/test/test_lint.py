@@ -11,13 +11,14 @@ import pytest
 
 pytestmark = pytest.mark.no_torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package
+REPOSITORY = os.path.dirname(ROOT)
 BIN = os.path.dirname(sys.executable)
 SKIP_DIRS = {"build", "install", "log", ".git"}
 
 
 def project_files(*suffixes):
-    for folder, dirs, names in os.walk(ROOT):
+    for folder, dirs, names in os.walk(REPOSITORY):
         dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".venv")]
         for name in names:
             if name.endswith(suffixes):
@@ -27,7 +28,7 @@ def project_files(*suffixes):
 def run_tool(*args):
     return subprocess.run(
         [os.path.join(BIN, args[0]), *args[1:]],
-        cwd=ROOT,
+        cwd=REPOSITORY,
         capture_output=True,
         text=True,
         timeout=120,
@@ -42,11 +43,7 @@ def test_flake8_and_pep257_rules_pass():
 
 def test_code_runs_on_python_3_10():
     """JetPack 6 / Humble robots run Python 3.10: nothing may need a newer one."""
-    targets = [
-        p
-        for p in ("ishowtts_ros", "launch", "test", "setup.py")
-        if os.path.exists(os.path.join(ROOT, p))
-    ]
+    targets = [os.path.join(ROOT, p) for p in ("ishowtts_ros", "launch", "test", "setup.py")]
     result = run_tool(
         "vermin", "--target=3.10-", "--violations", "--no-tips", "--eval-annotations", *targets
     )
@@ -78,7 +75,7 @@ def test_every_source_file_carries_the_package_licence():
         with open(path, encoding="utf-8") as stream:
             head = stream.read(400)
         if "# Copyright" not in head or header not in head:
-            missing.append(os.path.relpath(path, ROOT))
+            missing.append(os.path.relpath(path, REPOSITORY))
     assert not missing, f"files without the {licence} header: {missing}"
-    with open(os.path.join(ROOT, "LICENSE"), encoding="utf-8") as stream:
+    with open(os.path.join(REPOSITORY, "LICENSE"), encoding="utf-8") as stream:
         assert stream.readline().strip() == f"{licence} License"
