@@ -3,7 +3,7 @@
 
 """``config/ishowtts.yaml``, written from the parameter tables.
 
-python -m ishowtts_ros.params_file > config/ishowtts.yaml
+python -m ishowtts_ros.params_file > ishowtts_ros/config/ishowtts.yaml
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ HEADER = """\
 # Defaults as the nodes have them, each with its meaning, range or choices; "start-up only"
 # ones are read-only while the node runs (ros2 param describe /tts_node nfe_step).
 # "/**/" matches the nodes in any namespace (launch argument namespace:=robot1).
-# Written by: python -m ishowtts_ros.params_file > config/ishowtts.yaml
+# Written by: python -m ishowtts_ros.params_file > ishowtts_ros/config/ishowtts.yaml
 """
 
 

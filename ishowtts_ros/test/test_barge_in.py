@@ -11,9 +11,12 @@ from test_tts_node import seconds_of, start_node, stream_reply
 
 # audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
 from audio_common_msgs.msg import AudioDataStamped
+from ishowtts_msgs.msg import Heard, Progress
 from rclpy.parameter import Parameter
 from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
+
+from ishowtts_ros.speech.progress import word_times, words_of
 
 SENTENCES = [
     "Hello there, I am the robot that brings your packages.",
@@ -43,6 +46,7 @@ def interrupt_during_a_reply(ros, node, interrupt):
     """Stream a reply; once sentence 2 is heard, ``interrupt()``; return (audio, cut_at)."""
     audio = ros.subscribe(AudioDataStamped, "tts/audio")
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+    heard = ros.subscribe(Heard, "tts/heard")
     publisher = ros.publisher(String, "tts/text_stream")
     first_s = node.engine.estimate_seconds(SENTENCES[0])
     reply = " ".join(SENTENCES)
@@ -54,6 +58,8 @@ def interrupt_during_a_reply(ros, node, interrupt):
     interrupt()
     assert wait_for(lambda: not speaking.messages[-1].data, 30.0)
     cut_at = ros_now(node)  # the interrupt counted before speaking false went out
+    assert wait_for(lambda: len(heard) >= 1, 10.0)
+    check_heard_up_to_the_cut(node, heard.messages[0], audio.messages, reply[:heard_part])
     stream_reply(publisher, reply[heard_part:])  # the rest of the interrupted reply
     publisher.publish(String(data=""))
     assert wait_for(lambda: node.stats.dropped == 2, 10.0), vars(node.stats)  # reply + pieces
@@ -71,6 +77,34 @@ def interrupt_during_a_reply(ros, node, interrupt):
     expected = node.engine.estimate_seconds(NEXT_REPLY)
     assert wait_for(lambda: seconds_of(audio.messages[len(out) :]) >= 0.9 * expected, 10.0)
     assert seconds_of(audio.messages[len(out) :]) == pytest.approx(expected, rel=0.1)
+
+
+def said_words(node, text):
+    return [word for plan in node.engine.plan(text) for word in words_of(plan.text)]
+
+
+def check_heard_up_to_the_cut(node, report, frames, received):
+    """tts/heard: sentence 1 and sentence 2 up to the audio position (±1 word) heard."""
+    assert (report.outcome, report.cut) == (Heard.DROPPED, True), report
+    assert report.text == received
+    heard, not_heard = words_of(report.heard), words_of(report.not_heard)
+    assert heard + not_heard == said_words(node, received)
+    first = said_words(node, SENTENCES[0])
+    assert heard[: len(first)] == first
+    # The audio position when it ended, by the stamps of the frames that went out.
+    ended = stamp_s(report)
+    position = sum(
+        min(max(0.0, ended - stamp_s(f)), len(f.audio.data) / 2 / 24000) for f in frames
+    )
+    assert report.heard_s == pytest.approx(position, abs=node.settings.publish_frame_s)
+    # The words heard whole by then, by the estimate: sentence 2 spread over its audio.
+    first_s = node.engine.estimate_seconds(SENTENCES[0])
+    second = word_times(
+        " ".join(said_words(node, SENTENCES[1])), node.engine.estimate_seconds(SENTENCES[1])
+    )
+    expected = len(first) + sum(1 for _, _, end in second if first_s + end <= position)
+    print(f"heard {len(heard)} words, {expected} by the audio position {position:.2f} s")
+    assert abs(len(heard) - expected) <= 1
 
 
 def test_a_user_speaking_longer_than_min_s_cuts_the_reply_and_its_later_pieces(ros, test_model):
@@ -124,18 +158,21 @@ def test_a_blip_shorter_than_min_s_does_not_interrupt(ros, test_model):
 
 def test_progress_gives_the_words_being_heard_in_order_then_silence(ros, test_model):
     node = start_node(ros, test_model)
-    progress = ros.subscribe(String, "tts/progress")
+    progress = ros.subscribe(Progress, "tts/progress")
     speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
     text = SENTENCES[1]
-    words = [w for plan in node.engine.plan(text) for w in plan.text.split()]
+    words = said_words(node, text)
     ros.publisher(String, "tts/text").publish(String(data=text))
     assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
     assert wait_for(lambda: not speaking.messages[-1].data, 10.0)
-    assert wait_for(lambda: len(progress) >= 3 and progress.messages[-1].data == "", 10.0)
-    heard = [m.data for m in progress.messages if m.data]
-    print(f"{len(heard)} of {len(words)} words seen on tts/progress")
-    remaining = iter(words)  # in order: each one heard is a later word of the text
-    assert len(heard) >= 2 and all(word in remaining for word in heard), (heard, words)
+    assert wait_for(lambda: len(progress) >= 3 and progress.messages[-1].word == "", 10.0)
+    seen = [m for m in progress.messages if m.word]
+    print(f"{len(seen)} of {len(words)} words seen on tts/progress")
+    # In order, each at its place in the text, later in the audio and in time.
+    assert len(seen) >= 2 and all(m.word == words[m.word_index] for m in seen)
+    assert all(a.word_index < b.word_index for a, b in zip(seen, seen[1:], strict=False))
+    assert all(a.position_s < b.position_s for a, b in zip(seen, seen[1:], strict=False))
+    assert all(stamp_s(a) < stamp_s(b) for a, b in zip(seen, seen[1:], strict=False))
 
 
 def test_two_publishers_streaming_at_once_make_two_replies(ros, test_model):

@@ -106,7 +106,7 @@ def test_shipped_params_file_is_the_one_the_parameter_tables_write():
         shipped = stream.read()
     assert shipped == params_yaml(), (
         "config/ishowtts.yaml is out of date: python -m ishowtts_ros.params_file > "
-        "config/ishowtts.yaml"
+        "ishowtts_ros/config/ishowtts.yaml (from the repository root)"
     )
 
 

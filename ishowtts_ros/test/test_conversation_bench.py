@@ -32,7 +32,9 @@ def test_the_conversation_bench_reports_interrupts_and_a_flood(tmp_path, test_mo
     cut = data["interrupts"]
     assert cut["runs"] == 2 and len(cut["audio_after_s"]) == 2
     assert cut["max_s"] == max(cut["audio_after_s"])
+    assert len(cut["heard_position_off_s"]) == 2 and cut["heard_words_off_max"] >= 0
     # Ten texts and the paragraph, each spoken or dropped; the policy dropped most.
     flooded = data["flood"]
     assert flooded["spoken"] + flooded["dropped"] == 11 and flooded["dropped"] >= 8
     assert "interrupt -> silence on tts/audio: median" in result.stdout
+    assert "tts/heard vs the audio out (stamps):" in result.stdout

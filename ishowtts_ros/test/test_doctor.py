@@ -46,7 +46,8 @@ def test_doctor_on_this_machine_with_the_test_model(tmp_path, test_model, compil
     result = doctor("--params-file", params, "--json")
     checks = by_name(result)
     assert result.returncode == 0, result.stdout
-    for name in ("python", "torch", "f5-tts", "checkpoint", "vocoder", "vocab", "voice test"):
+    names = ("python", "torch", "f5-tts", "checkpoint", "vocoder", "vocab", "voice test")
+    for name in (*names, "rclpy", "audio_common_msgs", "ishowtts_msgs"):
         assert checks[name]["status"] == "OK", checks[name]
     assert checks["compile"] == {
         "name": "compile",
@@ -167,3 +168,12 @@ def test_setup_plan_on_x86_64_pins_torch_and_uses_the_ros_wheels(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "x86_64: Python 3.10" in result.stdout and "pinned from PyPI" in result.stdout
     assert "PyPI's ROS 2 wheels" in result.stdout and "Jetson" not in result.stdout
+
+
+def test_doctor_fails_naming_the_messages_package_when_the_workspace_is_not_sourced(tmp_path):
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    pythonpath = os.pathsep.join(p for p in paths if "ishowtts_msgs" not in p)
+    result = doctor("--json", env={"PYTHONPATH": pythonpath})
+    check = by_name(result)["ishowtts_msgs"]
+    assert result.returncode == 1 and check["status"] == "FAIL", check
+    assert "colcon build" in check["fix"]

@@ -16,6 +16,7 @@ from ros_harness import LATCHED, RosHarness, wait_for
 
 # audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
 from audio_common_msgs.msg import AudioDataStamped, AudioInfo
+from ishowtts_msgs.msg import Heard
 from diagnostic_msgs.msg import DiagnosticArray
 from rcl_interfaces.srv import SetParameters
 from std_msgs.msg import Bool, String
@@ -23,6 +24,7 @@ from std_srvs.srv import Trigger
 
 from ishowtts_ros.nodes.tts_node import TtsNode
 from ishowtts_ros.speech.diagnostics import STATUS_NAME
+from ishowtts_ros.speech.progress import words_of
 
 PARAGRAPH = (
     "The package has arrived at the front desk. Please collect it before five o'clock "
@@ -174,6 +176,11 @@ def test_flood_of_200_with_max_queue_8(ros, test_model, policy):
         assert answers and answers[0].success and "cleared" in answers[0].message
 
 
+def said(node, text):
+    """``text`` as the voice says it (numbers as words), word by word."""
+    return " ".join(w for plan in node.engine.plan(text) for w in words_of(plan.text))
+
+
 def test_ten_texts_while_one_plays_one_is_looked_ahead_and_the_policy_drops_eight(ros, test_model):
     """max_queue 1, drop_oldest: the speaker no longer synthesises every text ahead.
 
@@ -182,6 +189,7 @@ def test_ten_texts_while_one_plays_one_is_looked_ahead_and_the_policy_drops_eigh
     """
     node = start_node(ros, test_model, max_queue=1, queue_policy="drop_oldest", lookahead_s=60.0)
     audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    heard = ros.subscribe(Heard, "tts/heard")
     publisher = ros.publisher(String, "tts/text")
     publisher.publish(String(data=PARAGRAPH))
     assert wait_for(lambda: len(audio) > 0, 60.0)  # taken: the queue's one place is free
@@ -195,6 +203,19 @@ def test_ten_texts_while_one_plays_one_is_looked_ahead_and_the_policy_drops_eigh
     assert "queue full (1): oldest dropped" in node.stats.last_error
     assert wait_for(lambda: node.stats.spoken == 3, 60.0), node.stats.last_error
     assert node.stats.dropped == 8 and len(audio) > 0
+    # tts/heard: each text once, in the order they ended; the dropped ones heard not at all.
+    assert wait_for(lambda: len(heard) == 11, 10.0)
+    dropped = [m for m in heard.messages if m.outcome == Heard.DROPPED]
+    assert [m.text for m in dropped] == [f"Text number {i}." for i in range(2, 10)]
+    assert all(
+        (m.heard, m.not_heard, m.cut, m.heard_s) == ("", said(node, m.text), False, 0.0)
+        and m.reason == "queue full (1): oldest dropped"
+        for m in dropped
+    )
+    spoken = [m for m in heard.messages if m.outcome == Heard.SPOKEN]
+    assert [m.text for m in spoken] == [PARAGRAPH, "Text number 1.", "Text number 10."]
+    assert all((m.heard, m.not_heard, m.cut) == (said(node, m.text), "", False) for m in spoken)
+    assert spoken[0].heard_s == pytest.approx(node.engine.estimate_seconds(PARAGRAPH), abs=0.1)
 
 
 def test_interrupt_stops_the_current_text(ros, test_model):

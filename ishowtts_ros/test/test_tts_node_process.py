@@ -11,10 +11,13 @@ import time
 
 import pytest
 from audio_common_msgs.msg import AudioDataStamped
+from ishowtts_msgs.msg import Heard
 from std_msgs.msg import Bool, String
 
 from processes import run_command
 from ros_harness import LATCHED, RosHarness, wait_for
+
+from ishowtts_ros.speech.progress import words_of
 
 NODE = os.path.join(os.path.dirname(sys.executable), "tts_node")
 
@@ -278,6 +281,9 @@ def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(
     assert "Traceback" not in output, output
 
 
+CUT_REPLY = "The first sentence is said. The second one is not"
+
+
 def test_an_interrupt_with_local_playback_cuts_the_reply_and_the_next_one_plays_whole(
     ros, test_model, null_sound_card
 ):
@@ -291,9 +297,10 @@ def test_an_interrupt_with_local_playback_cuts_the_reply_and_the_next_one_plays_
     try:
         audio = ros.subscribe(AudioDataStamped, "tts/audio")
         speaking = ros.subscribe(Bool, "tts/speaking", LATCHED)
+        heard = ros.subscribe(Heard, "tts/heard")
         assert wait_for(lambda: len(speaking) > 0, 60.0)
         reply = ros.publisher(String, "tts/text_stream")
-        reply.publish(String(data="The first sentence is said. The second one is not"))
+        reply.publish(String(data=CUT_REPLY))
         assert wait_for(lambda: played.exists() and played.stat().st_size > 0, 60.0)
         assert ros.call(Trigger, "tts/interrupt", Trigger.Request()).success
         assert wait_for(lambda: not speaking.messages[-1].data, 30.0)
@@ -314,3 +321,10 @@ def test_an_interrupt_with_local_playback_cuts_the_reply_and_the_next_one_plays_
     after_cut_s = (played.stat().st_size - cut_at) / 4 / 24000
     # The new reply, and at most a device buffer of silence: nothing of the cut one.
     assert new_reply_s <= after_cut_s <= new_reply_s + 0.25, (new_reply_s, after_cut_s)
+    # tts/heard: the cut reply's words up to the cut, and the rest; then the new one whole.
+    assert wait_for(lambda: len(heard) == 2, 10.0)
+    cut, whole = heard.messages
+    assert (cut.outcome, cut.cut, cut.text) == (Heard.DROPPED, True, CUT_REPLY)
+    assert words_of(cut.heard) + words_of(cut.not_heard) == words_of(CUT_REPLY)
+    assert words_of(cut.not_heard) and cut.heard_s > 0
+    assert (whole.outcome, whole.heard, whole.not_heard) == (Heard.SPOKEN, "A new reply.", "")

@@ -7,7 +7,9 @@ Starts ``tts_node`` as a process (published audio only, at real-time pace), then
 
 - interrupts: a reply streams in; once it has been heard for a while, ``tts/interrupt``
   is called; the published audio must end soon after. Reports, over ``--runs``, how long
-  the audio on ``tts/audio`` (by its stamps) went on after the call.
+  the audio on ``tts/audio`` (by its stamps) went on after the call, and how far the
+  position ``tts/heard`` gives is from the audio out by then (by the stamps), in
+  seconds and in words of the reply.
 - flood: a paragraph plays; ten short texts come at 10 Hz with ``max_queue: 1`` and
   ``drop_oldest``; reports what was spoken and dropped, and how late the last text ended
   after it was sent (a speaker that synthesises every text ahead says them all).
@@ -45,10 +47,14 @@ def ros_now(client: SoakClient) -> float:
 
 def interrupts(client: SoakClient, speaker: Speaker, runs: int) -> dict:
     """Seconds of published audio after each ``tts/interrupt``."""
+    from ishowtts_msgs.msg import Heard
+
     stream = client.node.create_publisher(speaker.String, "tts/text_stream", 100)
     interrupt = client.node.create_client(speaker.Trigger, "tts/interrupt")
-    after = []
-    for _ in range(runs):
+    reports: list = []
+    client.node.create_subscription(Heard, "tts/heard", reports.append, 100)
+    after, position_off, words_off = [], [], []
+    for run in range(runs):
         frames = len(speaker.audio_frames)
         stream.publish(speaker.String(data=REPLY))
         if not client.spin_until(lambda n=frames: len(speaker.audio_frames) > n, client.timeout):
@@ -61,6 +67,13 @@ def interrupts(client: SoakClient, speaker: Speaker, runs: int) -> dict:
             raise TimeoutError("speaking did not end after the interrupt")
         client.spin_until(lambda: False, AFTER_SILENCE_S)
         after.append(speaker.audio_end() - cut)
+        if not client.spin_until(lambda run=run: len(reports) > run, client.timeout):
+            raise TimeoutError("tts/heard did not report the interrupted reply")
+        report = reports[-1]
+        off = report.heard_s - audio_out(speaker.audio_frames[frames:], report, speaker.audio_rate)
+        heard_words = len(report.heard.split())
+        position_off.append(off)
+        words_off.append(abs(off) * heard_words / report.heard_s if report.heard_s else 0.0)
         stream.publish(speaker.String(data=""))  # the app ends the interrupted reply
     # Each reply ended dropped: the counts (diagnostics, 1 Hz) say so before the flood.
     if not client.spin_until(lambda: speaker.accounted() >= runs, client.timeout):
@@ -70,7 +83,16 @@ def interrupts(client: SoakClient, speaker: Speaker, runs: int) -> dict:
         "audio_after_s": after,
         "median_s": statistics.median(after),
         "max_s": max(after),
+        "heard_position_off_s": position_off,
+        "heard_words_off_median": statistics.median(words_off),
+        "heard_words_off_max": max(words_off),
     }
+
+
+def audio_out(frames, report, rate: int) -> float:
+    """Seconds of ``frames`` (stamp, samples) that had started playing when ``report`` ended."""
+    ended = report.header.stamp.sec + report.header.stamp.nanosec * 1e-9
+    return sum(min(max(0.0, ended - start), samples / rate) for start, samples in frames)
 
 
 def flood(client: SoakClient, speaker: Speaker) -> dict:
@@ -122,6 +144,10 @@ def main(argv=None) -> int:
     print(
         f"interrupt -> silence on tts/audio: median {cut['median_s'] * 1000:.0f} ms, "
         f"max {cut['max_s'] * 1000:.0f} ms over {cut['runs']}"
+    )
+    print(
+        f"tts/heard vs the audio out (stamps): {cut['heard_words_off_median']:.2f} words off "
+        f"(median), {cut['heard_words_off_max']:.2f} at most"
     )
     print(
         f"flood of 10 (max_queue 1, drop_oldest): spoken {flooded['spoken']}, dropped "

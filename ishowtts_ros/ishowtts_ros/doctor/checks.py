@@ -221,24 +221,21 @@ def ros() -> List[Check]:
         if distro
         else Check("ROS 2", WARN, "no ROS 2 sourced", "source /opt/ros/<distro>/setup.bash")
     ]
-    for module, package in (
-        ("rclpy", "rclpy"),
-        ("audio_common_msgs.msg", "audio-common-msgs"),
-        ("sound_play_msgs.msg", "sound-play-msgs"),
+    # A name from each: a source folder of the same name (the repository's ishowtts_msgs/)
+    # imports as an empty namespace package.
+    apt = "sudo apt install ros-$ROS_DISTRO-"
+    for module, name, fix in (
+        ("rclpy", "init", f"{apt}rclpy"),
+        ("audio_common_msgs.msg", "AudioData", f"{apt}audio-common-msgs"),
+        ("ishowtts_msgs.msg", "Heard", "colcon build the workspace, then source its setup.bash"),
+        ("sound_play_msgs.msg", "SoundRequest", f"{apt}sound-play-msgs"),
     ):
         try:
-            importlib.import_module(module)
+            getattr(importlib.import_module(module), name)
             checks.append(Check(module.split(".")[0], OK, "importable"))
-        except ImportError as exc:
-            status = FAIL if module in ("rclpy", "audio_common_msgs.msg") else WARN
-            checks.append(
-                Check(
-                    module.split(".")[0],
-                    status,
-                    f"cannot import: {exc}",
-                    f"sudo apt install ros-$ROS_DISTRO-{package}",
-                )
-            )
+        except (ImportError, AttributeError) as exc:
+            status = WARN if module == "sound_play_msgs.msg" else FAIL  # the rest: no node
+            checks.append(Check(module.split(".")[0], status, f"cannot import: {exc}", fix))
     return checks
 
 

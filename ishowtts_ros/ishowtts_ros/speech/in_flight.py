@@ -57,6 +57,8 @@ class InFlight:
         self._speaking = False
         self.on_chunk_heard: Optional[Callable[[Utterance, str, float], None]] = None
         """Told of each chunk of text as it starts to be heard: whose, its text and seconds."""
+        self.on_ended: Optional[Callable[[Utterance], None]] = None
+        """Told of each utterance once it has ended (spoken, dropped or failed; lock held)."""
 
     # -- stops ----------------------------------------------------------------------------
 
@@ -152,6 +154,7 @@ class InFlight:
         else:
             self.stats.record_utterance(timing)
         item.finish("spoken")
+        self._ended(item)
 
     # -- what saying.py calls -----------------------------------------------------------------
 
@@ -165,7 +168,9 @@ class InFlight:
                     raise Stopped()
             return self.hearing.ahead_s
 
-    def write(self, item: Utterance, samples: np.ndarray, rate: int, text: str = "") -> None:
+    def write(
+        self, item: Utterance, samples: np.ndarray, rate: int, text: str = "", text_s: float = 0
+    ) -> None:
         """Hand ``samples`` of ``item`` to the outputs; :class:`Stopped` once it is cut."""
         with self._lock:
             if item.cut or self._closed.is_set():
@@ -175,7 +180,7 @@ class InFlight:
                 self._set_speaking(True)
                 self.hearing.when_heard(item, lambda played: played and _started(item))
         if text and self.on_chunk_heard is not None:  # the words it says, for tts/progress
-            seconds = len(samples) / rate
+            seconds = text_s or len(samples) / rate
             self.hearing.when_heard(
                 item, lambda played: played and self.on_chunk_heard(item, text, seconds)
             )
@@ -207,11 +212,18 @@ class InFlight:
         if not item.done.is_set():  # each text ends once, and is counted once
             self.stats.record_failure(reason)
             item.finish("failed", reason)
+            self._ended(item)
 
     def _end(self, item: Utterance, outcome: str, reason: str) -> None:
         if not item.done.is_set():  # each text ends once, and is counted once
             self.stats.count(outcome, error=reason)
             item.finish(outcome, reason)
+            self._ended(item)
+
+    def _ended(self, item: Utterance) -> None:
+        if self.on_ended is not None:
+            with self._lock:  # in step with the cut that ended it
+                self.on_ended(item)
 
 
 def _started(item: Utterance) -> None:

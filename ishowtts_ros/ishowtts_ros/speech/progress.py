@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import List, Optional, Tuple
+from typing import List, NamedTuple, Optional, Tuple
 
 # Chinese and Japanese characters: each one a word (no spaces between them).
 CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
@@ -23,6 +23,26 @@ WORD = re.compile(rf"[{CJK_CHARS}][^\w\s]*\s*|[^\s{CJK_CHARS}]+\s*")
 
 WordTimes = List[Tuple[str, float, float]]
 """(word, start, end) in seconds from the chunk's start."""
+
+
+class WordHeard(NamedTuple):
+    """The word heard now."""
+
+    word: str
+    index: int
+    """Its place among the utterance's words."""
+    position_s: float
+    """Where it starts in the utterance's audio."""
+    since_s: float
+    """How long ago it started."""
+
+
+SILENCE = WordHeard("", 0, 0.0, 0.0)
+
+
+def words_of(text: str) -> List[str]:
+    """Split ``text`` into the words progress counts (a CJK character is one)."""
+    return [piece.strip() for piece in WORD.findall(text)]
 
 
 def word_times(text: str, seconds: float) -> WordTimes:
@@ -63,31 +83,36 @@ class Progress:
         with self._lock:
             self._silent = True
 
-    def word_at(self, now: Optional[float] = None) -> str:
-        """Return the word heard at ``now`` ("" between chunks, or when nothing is heard)."""
+    def word_at(self, now: Optional[float] = None) -> WordHeard:
+        """Return the word heard at ``now`` (``SILENCE`` between chunks, or when none is)."""
         now = time.monotonic() if now is None else now
         with self._lock:
             if self._silent or not self._chunks:
-                return ""
+                return SILENCE
+            index, position = 0, 0.0
+            for _, chunk in self._chunks[:-1]:
+                index += len(chunk)
+                position += chunk[-1][2] if chunk else 0.0
             started, words = self._chunks[-1]
-            for word, start, end in words:
+            for offset, (word, start, end) in enumerate(words):
                 if start <= now - started < end:
-                    return word
-            return ""
+                    return WordHeard(word, index + offset, position + start, now - started - start)
+            return SILENCE
 
-    def heard(self, now: Optional[float] = None) -> Tuple[str, float]:
+    def heard(self, now: Optional[float] = None, owner: object = None) -> Tuple[List[str], float]:
         """Return the words of the utterance heard whole by ``now``, and its seconds heard.
 
-        "" and 0 when nothing is being heard.
+        Nothing ([], 0) when nothing is being heard, or ``owner`` (if given) is not the
+        utterance being heard.
         """
         now = time.monotonic() if now is None else now
         words: List[str] = []
         seconds = 0.0
         with self._lock:
-            if self._silent:
-                return "", 0.0
+            if self._silent or (owner is not None and owner is not self._owner):
+                return [], 0.0
             for started, chunk in self._chunks:
                 words += [word for word, _, end in chunk if started + end <= now]
                 if chunk:
                     seconds += min(max(0.0, now - started), chunk[-1][2])
-        return " ".join(words), seconds
+        return words, seconds

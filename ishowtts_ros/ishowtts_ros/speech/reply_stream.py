@@ -81,6 +81,7 @@ class ReplyStream:
         self.swallowed = 0
         """Pieces that arrived after the reply was stopped."""
         self._pending = ""  # received, not handed out yet
+        self._text = ""  # received and kept: the reply so far
         self._received = 0
         self._last_piece = time.monotonic()
         self._ended = False
@@ -106,8 +107,10 @@ class ReplyStream:
                 inside_word = 0 < room and not (piece[room - 1].isspace() or piece[room].isspace())
                 piece, self.cut = piece[:room], True
                 if inside_word:  # never cut a word in two
+                    self._text = _to_word_boundary(self._text + piece)
                     piece, self._pending = "", _to_word_boundary(self._pending + piece)
             self._pending += piece
+            self._text += piece
             self._received += len(piece)
             self._last_piece = time.monotonic()
             self._cond.notify_all()
@@ -125,6 +128,12 @@ class ReplyStream:
         with self._cond:
             self._ended = True
             self._cond.notify_all()
+
+    @property
+    def text(self) -> str:
+        """The reply as received so far (within ``max_chars``)."""
+        with self._cond:
+            return self._text
 
     @property
     def over(self) -> bool:

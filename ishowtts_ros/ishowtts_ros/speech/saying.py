@@ -44,8 +44,13 @@ class Output(Protocol):
     def room(self, item: Utterance) -> float:
         """Wait until another chunk may be synthesised; return the seconds ahead then."""
 
-    def write(self, item: Utterance, samples: np.ndarray, rate: int, text: str = "") -> None:
-        """Hand on audio of ``item`` (saying ``text``); raise :class:`Stopped` once it is cut."""
+    def write(
+        self, item: Utterance, samples: np.ndarray, rate: int, text: str = "", text_s: float = 0
+    ) -> None:
+        """Hand on audio of ``item``; raise :class:`Stopped` once it is cut.
+
+        The audio starts saying ``text``, which lasts ``text_s`` (default: these samples).
+        """
 
     def drain(self, item: Utterance) -> None:
         """Wait until ``item``'s audio so far has been heard (or it is cut)."""
@@ -161,12 +166,8 @@ def say_reply(out: Output, item: Utterance, cancel, full_chunks_ahead_s: float):
             continue
         ahead_s = out.room(item)
         if out.engine is None:
-            play(
-                out,
-                item,
-                out.fallback.synthesize(text, out.settings().language),
-                out.fallback.sample_rate,
-            )
+            samples = out.fallback.synthesize(text, out.settings().language)
+            play(out, item, samples, out.fallback.sample_rate, text)
             continue
         started = time.monotonic()
         if first_audio is None:
@@ -199,16 +200,17 @@ def say_reply(out: Output, item: Utterance, cancel, full_chunks_ahead_s: float):
 def say_with_fallback(out: Output, item: Utterance) -> None:
     """Say the text in the fallback voice: no engine can (yet)."""
     samples = out.fallback.synthesize(item.text, out.settings().language)
-    play(out, item, samples, out.fallback.sample_rate)
+    play(out, item, samples, out.fallback.sample_rate, item.text)
 
 
-def play(out: Output, item: Utterance, samples: np.ndarray, rate: int) -> None:
-    """Hand ``samples`` on in blocks (a stop cuts them short), again if they repeat."""
+def play(out: Output, item: Utterance, samples: np.ndarray, rate: int, text: str = "") -> None:
+    """Hand ``samples`` (saying ``text``) on in blocks (a stop cuts them short), repeating."""
     block = max(1, int(SOUND_BLOCK_S * rate))
     while True:
         for start in range(0, len(samples), block):
             out.room(item)
-            out.write(item, samples[start : start + block], rate)
+            said = (text, len(samples) / rate) if start == 0 else ("", 0)
+            out.write(item, samples[start : start + block], rate, *said)
         if not item.repeat:
             return
         out.drain(item)
