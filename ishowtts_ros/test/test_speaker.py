@@ -244,3 +244,43 @@ def test_an_interrupt_that_keeps_the_queue_cuts_only_what_is_heard(engine):
         assert stats.last_error == "interrupted"
     finally:
         speaker.close()
+
+
+def test_a_stop_while_the_speaker_takes_a_text_finds_it_and_nothing_of_it_plays(engine):
+    """A text leaves the queue and becomes current in one step: a stop finds it in one of them.
+
+    The gate holds the speaker inside the queue's ``take``. Before, the stop ran meanwhile,
+    found the text in neither place and returned 0; the text then played (a cancelled
+    sound_play goal was heard). Now it waits for the step and cuts the text.
+    """
+    heard = []
+    output = PacedOutput(lambda samples, rate, start: heard.append(len(samples)), lead_s=None)
+    stats = SpeechStats()
+    speaker, text = speaker_with_go_queued(engine, output, stats, SpeakingLog())
+    taken, release = threading.Event(), threading.Event()
+    take = speaker.queue.take
+
+    def held_take():
+        item = take()
+        taken.set()
+        release.wait(WAIT_S)
+        return item
+
+    speaker.queue.take = held_take
+    stopped = []
+    stopper = threading.Thread(
+        target=lambda: stopped.append(speaker.stop(lambda item: item is text, "cancel"))
+    )
+    speaker.start()
+    try:
+        assert taken.wait(WAIT_S)
+        stopper.start()
+        stopper.join(1.0)  # the old code's stop returned here, having found nothing
+        release.set()
+        stopper.join(WAIT_S)
+        assert stopped == [1]
+        assert text.done.wait(WAIT_S) and (text.outcome, text.reason) == ("dropped", "cancel")
+        assert heard == [] and (stats.dropped, stats.spoken) == (1, 0)
+    finally:
+        release.set()
+        speaker.close()
