@@ -33,6 +33,8 @@ def test_the_conversation_bench_reports_interrupts_and_a_flood(tmp_path, test_mo
     assert cut["runs"] == 2 and len(cut["audio_after_s"]) == 2
     assert cut["max_s"] == max(cut["audio_after_s"])
     assert len(cut["heard_position_off_s"]) == 2 and cut["heard_words_off_max"] >= 0
+    reply = data["streamed_reply"]
+    assert reply["frames"] > 1 and reply["largest_gap_s"] >= 0 and reply["first_audio_s"] > 0
     # Ten texts and the paragraph, each spoken or dropped; the policy dropped most.
     flooded = data["flood"]
     assert flooded["spoken"] + flooded["dropped"] == 11 and flooded["dropped"] >= 8

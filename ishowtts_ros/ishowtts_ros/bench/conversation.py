@@ -10,6 +10,10 @@ Starts ``tts_node`` as a process (published audio only, at real-time pace), then
   the audio on ``tts/audio`` (by its stamps) went on after the call, and how far the
   position ``tts/heard`` gives is from the audio out by then (by the stamps), in
   seconds and in words of the reply.
+- streamed reply: four sentences stream in as a language model writes them (four
+  characters 20 times a second); reports the first audio after the first sentence was
+  complete, and the largest gap between its frames (stamps): the acceptance of gapless
+  speech (``-p nfe_step:=32`` for the slow case).
 - flood: a paragraph plays; ten short texts come at 10 Hz with ``max_queue: 1`` and
   ``drop_oldest``; reports what was spoken and dropped, and how late the last text ended
   after it was sent (a speaker that synthesises every text ahead says them all).
@@ -37,6 +41,11 @@ PARAGRAPH = (
     "The package has arrived at the front desk. Please collect it before five o'clock "
     "today. If you need help carrying it, ask the robot at the entrance."
 )
+STREAMED_REPLY = (
+    "Hello there, I am your robot. The package is at the front desk, three meters ahead. "
+    "Please take it before five o'clock today. Have a nice afternoon."
+)
+PIECE_CHARS, PIECE_PERIOD_S = 4, 0.05
 HEARD_BEFORE_CUT_S = 1.5  # into the reply when it is interrupted
 AFTER_SILENCE_S = 0.6  # waited after speaking false: frames still on their way arrive
 
@@ -95,6 +104,33 @@ def audio_out(frames, report, rate: int) -> float:
     return sum(min(max(0.0, ended - start), samples / rate) for start, samples in frames)
 
 
+def streamed_reply(client: SoakClient, speaker: Speaker) -> dict:
+    """First audio and the largest gap of a reply streamed in piece by piece."""
+    stream = client.node.create_publisher(speaker.String, "tts/text_stream", 100)
+    frames = len(speaker.audio_frames)
+    sentence_complete = None
+    for start in range(0, len(STREAMED_REPLY), PIECE_CHARS):
+        piece = STREAMED_REPLY[start : start + PIECE_CHARS]
+        stream.publish(speaker.String(data=piece))
+        if sentence_complete is None and "." in piece:
+            sentence_complete = ros_now(client)
+        client.spin_until(lambda: False, PIECE_PERIOD_S)
+    stream.publish(speaker.String(data=""))
+    if not client.spin_until(
+        lambda: len(speaker.audio_frames) > frames and speaker.speaking[-1:] == [False],
+        client.timeout,
+    ):
+        raise TimeoutError("the streamed reply was not heard to its end")
+    reply = speaker.audio_frames[frames:]
+    ends = [stamp + samples / speaker.audio_rate for stamp, samples in reply]
+    gaps = [start - end for (start, _), end in zip(reply[1:], ends, strict=False)]
+    return {
+        "first_audio_s": reply[0][0] - sentence_complete,
+        "largest_gap_s": max(gaps, default=0.0),
+        "frames": len(reply),
+    }
+
+
 def flood(client: SoakClient, speaker: Speaker) -> dict:
     """Ten texts at 10 Hz while a paragraph plays: what is said, and how late the last."""
     client.set_parameters(speaker, {"max_queue": 1, "queue_policy": "drop_oldest"})
@@ -133,6 +169,7 @@ def main(argv=None) -> int:
         speaker = client.speaker()
         client.wait_for(speaker)
         results = {"interrupts": interrupts(client, speaker, args.runs)}
+        results["streamed_reply"] = streamed_reply(client, speaker)
         results["flood"] = flood(client, speaker)
     finally:
         client.close()
@@ -148,6 +185,12 @@ def main(argv=None) -> int:
     print(
         f"tts/heard vs the audio out (stamps): {cut['heard_words_off_median']:.2f} words off "
         f"(median), {cut['heard_words_off_max']:.2f} at most"
+    )
+    reply = results["streamed_reply"]
+    print(
+        f"streamed reply (4 sentences, {PIECE_CHARS} characters every {PIECE_PERIOD_S} s): "
+        f"first audio {reply['first_audio_s']:.2f} s after its first sentence, largest gap "
+        f"{reply['largest_gap_s'] * 1000:.0f} ms over {reply['frames']} frames"
     )
     print(
         f"flood of 10 (max_queue 1, drop_oldest): spoken {flooded['spoken']}, dropped "
