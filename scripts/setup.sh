@@ -86,6 +86,17 @@ if [ $PLAN = 1 ]; then
   log "plan: apt-get install ${DEBIAN_PACKAGES[*]} when missing (local playback, the fallback voice)"
   if [ -n "$JETSON" ]; then
     triton=$("$PYTHON" -c 'import triton; print(triton.__version__)' 2>/dev/null || true)
+    torch_found=$("$PYTHON" -c 'import torch
+print(torch.__version__, hasattr(torch.compiler, "set_stance"))' 2>/dev/null || true)
+    if [ -z "$torch_found" ]; then
+      log "plan: torch: none in $PYTHON yet: install NVIDIA's PyTorch for your JetPack first"
+    elif [ "${torch_found#* }" != True ]; then
+      log "plan: torch ${torch_found% *}: no torch.compiler.set_stance (torch >= 2.6): the node" \
+        "speaks uncompiled and says so (README: torch versions)"
+    else
+      log "plan: torch ${torch_found% *}: has what the compiled path needs (compile auto:" \
+        "max-autotune from 68 SMs, else reduce-overhead, as on an Orin)"
+    fi
     if [ -n "$triton" ]; then
       log "plan: torch.compile: Triton $triton beside JetPack's torch: compile auto compiles on the GPU"
     else

@@ -144,6 +144,28 @@ def test_setup_plan_on_a_jetpack_6_tree_keeps_jetpacks_torch_and_uses_apt_ros(tm
     assert "never installed or upgraded" in out and "the sourced ROS 2 humble" in out
     assert "requirements-ros.txt" not in out and "check torch.cuda.is_available()" in out
     assert "torch.compile: Triton " in out and "espeak-ng" in out
+    assert f"plan: torch {torch_version()}: has what the compiled path needs" in out
+
+
+def torch_version():
+    import torch
+
+    return torch.__version__
+
+
+def test_setup_plan_on_a_jetson_whose_torch_lacks_set_stance_says_it_speaks_uncompiled(tmp_path):
+    """JetPack 6.0/6.1's torch (2.4/2.5): the attribute removed as Python starts."""
+    tree = make_tree(tmp_path / "root", "orin")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import torch\ndel torch.compiler.set_stance\n")
+    python = tmp_path / "python3"
+    python.write_text(f'#!/bin/sh\nPYTHONPATH={site} exec {sys.executable} "$@"\n')
+    python.chmod(0o755)
+    result = plan({"ISHOWTTS_SYSTEM_ROOT": tree["root"], "ROS_DISTRO": "humble"}, str(python))
+    assert result.returncode == 0, result.stderr
+    assert f"plan: torch {torch_version()}: no torch.compiler.set_stance" in result.stdout
+    assert "the node speaks uncompiled and says so" in result.stdout
 
 
 def test_setup_plan_on_a_jetson_without_triton_says_speech_runs_uncompiled(tmp_path):

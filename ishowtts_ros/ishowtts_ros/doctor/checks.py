@@ -169,15 +169,21 @@ def compile_works(config, on_jetson: bool) -> List[Check]:
     try:
         import torch
 
-        from ishowtts_ros.engine.compiled import describe, resolve_compile_modes
+        from ishowtts_ros.engine.compiled import describe, plan_compile
         from ishowtts_ros.engine.device import resolve_device
 
         device = resolve_device(config.device)
     except Exception as exc:  # no torch, or no CUDA where asked: the torch checks say why
         return [Check("compile", WARN, f"not checked: {exc}")]
-    mode, _ = resolve_compile_modes(config.compile, device)
+    plan = plan_compile(config.compile, device)
+    mode, why = plan.transformer, f" ({plan.why})" if config.compile == "auto" else ""
+    if plan.unsupported:
+        detail = f"compile {config.compile}: {plan.unsupported}; speech runs uncompiled"
+        fix = "install torch >= 2.6 built for this machine (README: torch versions)"
+        return [Check("compile", WARN, detail, f"{fix}, or set compile: none")]
     if mode is None:
-        return [Check("compile", OK, f"compile {config.compile}: uncompiled on {device.type}")]
+        detail = f"compile {config.compile}: uncompiled on {device.type}{why}"
+        return [Check("compile", OK, detail)]
     if device.type == "cuda" and importlib.util.find_spec("triton") is None:
         problem = "no Triton for this torch"
     else:
@@ -188,7 +194,8 @@ def compile_works(config, on_jetson: bool) -> List[Check]:
             with inductor_cache_in(config.compile_cache_dir or default_compile_cache_dir()):
                 compiled = torch.compile(lambda x: torch.nn.functional.gelu(x) * scale, mode=mode)
                 compiled(torch.randn(64, device=device))
-            return [Check("compile", OK, f"torch.compile ({mode}) works on {device.type}")]
+            detail = f"torch.compile ({mode}) works on {device.type}{why}"
+            return [Check("compile", OK, detail)]
         except Exception as exc:  # no C++ compiler, no Triton, an inductor error
             problem = describe(exc)
     if device.type != "cuda":

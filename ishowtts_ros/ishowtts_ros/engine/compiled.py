@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import types
 from dataclasses import dataclass
-from typing import Callable, Optional, Tuple
+from typing import Callable, Optional
 
 import torch
 
@@ -27,24 +27,64 @@ WITHOUT_CUDA_GRAPHS = {
     "reduce-overhead": "default",
     "max-autotune": "max-autotune-no-cudagraphs",
 }
+# Inductor tunes GEMMs in max-autotune only on GPUs with this many SMs or more
+# (torch._inductor.utils.is_big_gpu); an Orin has 16 (AGX) or fewer.
+INDUCTOR_MIN_SMS = 68
 
 
-def resolve_compile_modes(
-    setting: str, device: torch.device
-) -> Tuple[Optional[str], Optional[str]]:
-    """Map the ``compile`` setting to (transformer mode, vocoder mode); None = eager.
+@dataclass
+class CompilePlan:
+    """What the ``compile`` setting means on this device and torch, and why."""
 
-    ``auto``: on CUDA ``max-autotune`` for the transformer, whose sequences are padded to
-    fixed buckets, so its CUDA graphs are a bounded set recorded at warm-up; on a CPU
-    nothing, since the GEMMs already run near peak. The vocoder never records CUDA
-    graphs: its input length varies with every text, and a graph per length would grow
-    without bound; it is compiled once for every length (dynamic shapes).
+    transformer: Optional[str]
+    """The transformer's mode (None: eager)."""
+    vocoder: Optional[str]
+    why: str
+    unsupported: str = ""
+    """Why this torch cannot run the compiled path ("" = it can)."""
+
+
+def missing_compile_features() -> str:
+    """Say what this torch lacks for the compiled path ("" = nothing).
+
+    ``torch.compiler.set_stance`` (torch 2.6) makes a pass that would compile while
+    speaking raise instead (:func:`no_new_graphs`); without it a text could wait minutes.
     """
+    if not hasattr(torch.compiler, "set_stance"):
+        return f"torch {torch.__version__} has no torch.compiler.set_stance (torch >= 2.6)"
+    return ""
+
+
+def streaming_multiprocessors(device: torch.device) -> int:
+    """Return the GPU's SM count (the one place it is read)."""
+    return torch.cuda.get_device_properties(device).multi_processor_count
+
+
+def plan_compile(setting: str, device: torch.device) -> CompilePlan:
+    """Map the ``compile`` setting to the transformer's and the vocoder's modes.
+
+    ``auto``: on CUDA, ``max-autotune`` where inductor tunes GEMMs (a big GPU), else
+    ``reduce-overhead``: the same CUDA graphs without a long tuning for nothing. The
+    transformer's sequences are padded to fixed buckets, so its CUDA graphs are a bounded
+    set recorded at warm-up. On a CPU nothing: the GEMMs already run near peak. The
+    vocoder never records CUDA graphs: its input length varies with every text, and a
+    graph per length would grow without bound; it is compiled once for every length.
+    """
+    why = "set in the config"
     if setting == "auto":
-        setting = "max-autotune" if device.type == "cuda" else "none"
-    if setting == "none":
-        return None, None
-    return setting, WITHOUT_CUDA_GRAPHS.get(setting, setting)
+        if device.type != "cuda":
+            setting, why = "none", "auto on a CPU: its GEMMs already run near peak"
+        else:
+            sms = streaming_multiprocessors(device)
+            if sms >= INDUCTOR_MIN_SMS:
+                setting, why = "max-autotune", f"auto on a GPU of {sms} SMs: GEMMs tuned"
+            else:  # inductor would not tune them: the same CUDA graphs, without the long compile
+                setting = "reduce-overhead"
+                why = f"auto on a GPU of {sms} SMs (< {INDUCTOR_MIN_SMS}: no GEMM tuning)"
+    missing = missing_compile_features() if setting != "none" else ""
+    if setting == "none" or missing:
+        return CompilePlan(None, None, why, missing)
+    return CompilePlan(setting, WITHOUT_CUDA_GRAPHS.get(setting, setting), why)
 
 
 def uses_cuda_graphs(mode: Optional[str], device: torch.device) -> bool:
@@ -96,6 +136,8 @@ class CompileHealth:
 
     error: str = ""
     """Why compiling failed (then everything runs eager), or ""."""
+    unsupported: str = ""
+    """Why this torch cannot run the compiled path (nothing was compiled), or ""."""
     eager_fallbacks: int = 0
     """Calls of a compiled function that failed and ran eager instead."""
     last_fallback: str = ""

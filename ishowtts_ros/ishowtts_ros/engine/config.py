@@ -67,8 +67,8 @@ ENGINE_PARAMS = {
     ),
     "allow_download": Param("download missing default weights from the hub"),
     "compile": Param(
-        "torch.compile mode; auto = max-autotune on CUDA (CUDA graphs for the transformer), "
-        "none on CPU",
+        "torch.compile mode; auto = on CUDA max-autotune where inductor tunes GEMMs (>= 68 "
+        "SMs), else reduce-overhead (both: CUDA graphs for the transformer); none on CPU",
         choices=COMPILE_MODES,
     ),
     "compile_cache_dir": Param(

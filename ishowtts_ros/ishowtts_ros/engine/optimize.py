@@ -26,7 +26,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import torch
 
-from ishowtts_ros.engine.compiled import CompileHealth, resolve_compile_modes
+from ishowtts_ros.engine.compiled import CompileHealth, plan_compile
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.engine.device import DeviceIO
 from ishowtts_ros.engine.sampling import FlowSampler
@@ -68,12 +68,15 @@ class Runtime:
     """
 
     def __init__(self, config: EngineConfig, cfm, vocos, device: torch.device, dtype: torch.dtype):
-        transformer_mode, vocoder_mode = resolve_compile_modes(config.compile, device)
+        plan = plan_compile(config.compile, device)
         self.health = CompileHealth()
-        self.sampler = FlowSampler(cfm.transformer, config.buckets, transformer_mode, self.health)
+        if plan.unsupported:  # said once, here: nothing is compiled that could not be used
+            self.health.unsupported = plan.unsupported
+            LOG.warning("compile %s: %s; speaking uncompiled", config.compile, plan.unsupported)
+        self.sampler = FlowSampler(cfm.transformer, config.buckets, plan.transformer, self.health)
         self.compile_mode = self.sampler.compile_mode
         """The transformer's compile mode (None: eager); the vocoder's is its own."""
-        self.decoder = VocoderDecoder(vocos, dtype, vocoder_mode, self.health)
+        self.decoder = VocoderDecoder(vocos, dtype, plan.vocoder, self.health)
         self.io = DeviceIO(device)
         self.device, self.dtype, self.mel_bins = device, dtype, cfm.num_channels
         self.cache_dir = config.compile_cache_dir or default_compile_cache_dir()

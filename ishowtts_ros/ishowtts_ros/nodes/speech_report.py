@@ -38,7 +38,9 @@ def speech_report(node) -> StatusReport:
             warm_up = "warming up" + (
                 f": {compiled} of {buckets} buckets compiled" if buckets else ""
             )
-        if health.error:
+        if health.unsupported:
+            compile_problem = f"speaking uncompiled: {health.unsupported}"
+        elif health.error:
             compile_problem = f"compiling failed, speaking uncompiled: {health.error}"
         elif health.last_fallback:
             compile_problem = f"compiled path failed, runs uncompiled: {health.last_fallback}"
