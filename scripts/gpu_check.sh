@@ -5,14 +5,16 @@
 # upstream f5-tts on the F5TTS_v1_Base architecture with random weights.
 #
 #   here (with network):  bash scripts/gpu_check.sh --download   # wheels into .whl/
-#   on the CUDA machine:  bash scripts/gpu_check.sh [OUT_DIR] [STAGE...]
+#   on the CUDA machine:  bash scripts/gpu_check.sh [OUT_DIR] [STAGE...] [--compare-modes]
 #
 # Stages, in the order given (default: parity bench-none bench-auto): parity (the
 # upstream parity tests on CUDA), bench-none (eager, against upstream, every analysis),
 # bench-auto (what tts_node runs: compile auto, the shipped buckets, warmed up on the
 # thread that synthesises; first request per bucket and per kind, profile), bench-<compile
-# mode> (compiled, one bucket). Each stage has its own time limit (PARITY_S,
-# BENCH_NONE_S, BENCH_COMPILED_S), and a stage that fails or runs out of time does not stop
+# mode> (compiled, one bucket), compare-modes (--compare-modes: default, reduce-overhead and
+# max-autotune on the shipped buckets, side by side: what compile auto picks by the GPU's
+# size, against the others). Each stage has its own time limit (PARITY_S, BENCH_NONE_S,
+# BENCH_COMPILED_S, BENCH_MODE_S), and a stage that fails or runs out of time does not stop
 # the next. Every log lands in OUT_DIR.
 # The CUDA machine needs a stock PyTorch with CUDA and the carried .whl/ folder.
 set -uo pipefail
@@ -28,13 +30,18 @@ if [ "${1:-}" = "--download" ]; then
   du -sh .whl
   exit 0
 fi
-OUT=${1:-${OUT:-gpu-results}}
-shift || true
-STAGES=${*:-"parity bench-none bench-auto"}
+compare=""
+args=()
+for arg in "$@"; do
+  if [ "$arg" = --compare-modes ]; then compare=compare-modes; else args+=("$arg"); fi
+done
+OUT=${args[0]:-${OUT:-gpu-results}}
+STAGES="${args[*]:1}"
+STAGES="${STAGES:-parity bench-none bench-auto} $compare"
 mkdir -p "$OUT"
 python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl \
   || { echo "gpu_check: wheel install failed" >&2; exit 2; }
-export PYTHONPATH="$PWD:/tmp/site${PYTHONPATH:+:$PYTHONPATH}" HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
+export PYTHONPATH="$PWD/ishowtts_ros:/tmp/site${PYTHONPATH:+:$PYTHONPATH}" HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
 python3 -c 'import torch; print("torch", torch.__version__, torch.cuda.get_device_name(),
   "cc", torch.cuda.get_device_capability())' 2>&1 | tee "$OUT/device.txt"
 # Everything the stages import, at once: a missing wheel ends the check in seconds.
@@ -70,6 +77,25 @@ for name in $STAGES; do
     bench-auto)  # the node's own path: compile auto, the shipped buckets
       bench bench-auto "${BENCH_AUTO_S:-420}" --compile auto --runs 5 --warmup 1 \
         --first-requests --bucket-requests --recompiles 20 --profile --compare-upstream ;;
+    compare-modes)
+      for mode in default reduce-overhead max-autotune; do
+        bench "mode-$mode" "${BENCH_MODE_S:-180}" --compile "$mode" --runs 3 --warmup 1 \
+          --short-runs 3 --paragraph-runs 1
+      done
+      python3 - "$OUT" <<'TABLE'
+import json, os, sys
+print(f"{'compile':<16} {'warm-up s':>9} {'compiling s':>11} {'RTF median':>10}")
+for mode in ("default", "reduce-overhead", "max-autotune"):
+    path = os.path.join(sys.argv[1], f"mode-{mode}.json")
+    if not os.path.exists(path):
+        print(f"{mode:<16} no result (see mode-{mode}.log)")
+        continue
+    with open(path) as stream:
+        r = json.load(stream)
+    rtf = r["engine"]["rtf"]["median"]
+    print(f"{mode:<16} {r['warmup_s']:>9.1f} {r['compile_s']:>11.1f} {rtf:>10.3f}")
+TABLE
+      ;;
     bench-*)  # compiled: one bucket that holds every benchmark text (ref + chunk <= 2560)
       bench "$name" "${BENCH_COMPILED_S:-110}" --compile "${name#bench-}" --buckets 2560 \
         --runs 3 --warmup 1 --paragraph-runs 2 --recompiles --profile --flop-floor ;;
