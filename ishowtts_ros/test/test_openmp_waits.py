@@ -39,9 +39,9 @@ def libgomp_settings(code: str, **environment) -> dict:
 
 @pytest.mark.parametrize(
     "entry_point",
-    ["import ishowtts_ros.bench.cli", "from ishowtts_ros.engine import Engine; import torch"],
+    ["import ishowtts_ros.bench.cli", "import ishowtts_ros.nodes.tts_node; import torch"],
 )
-def test_torch_loaded_by_ishowtts_ros_has_threads_that_sleep_while_they_wait(entry_point):
+def test_torch_loaded_by_our_nodes_and_tools_has_threads_that_sleep_while_they_wait(entry_point):
     settings = libgomp_settings(entry_point)
     assert settings["OMP_WAIT_POLICY"] == "PASSIVE"
     assert settings["GOMP_SPINCOUNT"] == PASSIVE_SPINS
@@ -58,3 +58,31 @@ def test_torch_loaded_first_keeps_its_default_and_the_environment_is_left_alone(
     settings = libgomp_settings("import torch, ishowtts_ros")
     assert settings["GOMP_SPINCOUNT"] == DEFAULT_SPINS
     assert settings["os.environ"] == "None"
+
+
+CHILD = """
+import subprocess
+child = "import os; print(os.environ.get('OMP_WAIT_POLICY'))"
+seen = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True)
+print("child sees:", seen.stdout.strip())
+"""
+
+
+def test_importing_the_package_leaves_the_policy_of_other_processes_alone():
+    """The launch file and apps import it: the nodes they start next keep their own."""
+    code = (
+        "import ishowtts_ros.launch_helpers\n"
+        "from ishowtts_ros.engine import Engine, EngineConfig\n"
+        "import sys, torch\n" + CHILD
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))},
+        capture_output=True,
+        text=True,
+        timeout=FRESH_PYTHON_S,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "child sees: None" in done.stdout
+    assert libgomp_settings("import ishowtts_ros.launch_helpers")["os.environ"] == "None"

@@ -3,6 +3,8 @@
 
 """``python -m ishowtts_ros.bench``: the same as ``ishowtts-bench``."""
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import sys
 
 from ishowtts_ros.bench.cli import main

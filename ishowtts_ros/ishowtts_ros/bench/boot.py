@@ -15,6 +15,8 @@ reference), compiled with an empty compile cache (cold), and again on the same c
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import argparse
 import json
 import os

@@ -14,6 +14,8 @@ the regression check: :mod:`.report`.
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import argparse
 import json
 import logging

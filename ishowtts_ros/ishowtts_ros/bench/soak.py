@@ -16,6 +16,8 @@ was accounted for (spoken, dropped, failed or ignored). Writes JSON and a PNG pl
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import argparse
 import json
 import os

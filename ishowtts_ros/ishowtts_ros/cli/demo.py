@@ -11,6 +11,8 @@ the run is checkable without a sound card.
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import argparse
 import os
 import signal

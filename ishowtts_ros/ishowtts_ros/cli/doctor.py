@@ -10,6 +10,8 @@ Exits 1 when any check FAILs.
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import argparse
 import dataclasses
 import json

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import argparse
 import sys
 import time

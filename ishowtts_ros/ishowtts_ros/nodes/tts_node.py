@@ -12,6 +12,8 @@ their own beside this file.
 
 from __future__ import annotations
 
+import ishowtts_ros.entry  # noqa: F401  (first: our process's settings, before torch)
+
 import socket
 import sys
 import threading
