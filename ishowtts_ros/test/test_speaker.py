@@ -284,3 +284,26 @@ def test_a_stop_while_the_speaker_takes_a_text_finds_it_and_nothing_of_it_plays(
     finally:
         release.set()
         speaker.close()
+
+
+def test_a_repeating_sound_with_no_output_lasts_its_length_each_time_and_stops(engine):
+    """No output configured: nothing paces the repeats, yet they must not spin a core."""
+    speaker = Speaker(TextQueue(), SpeechStats(), [], SpeakingLog(), engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    writes = []
+    write = speaker.hearing.write
+    speaker.hearing.write = lambda *args: (writes.append(time.monotonic()), write(*args))
+    sound_s = 0.3
+    tone = Utterance("", sound=(np.zeros(int(sound_s * 24000), np.float32), 24000), repeat=True)
+    speaker.queue.put(tone)
+    speaker.start()
+    try:
+        assert wait_for(lambda: len(writes) >= 2)
+        started, before = time.monotonic(), len(writes)
+        time.sleep(1.0)  # a window of real time: how many rounds fit in it
+        rounds = len(writes) - before  # one block per round (the sound is one block long)
+        assert rounds <= (time.monotonic() - started) / sound_s + 2, rounds
+        speaker.stop_all()
+        assert tone.done.wait(WAIT_S) and tone.outcome == "dropped"
+    finally:
+        speaker.close()

@@ -11,7 +11,7 @@ import pytest
 from rclpy.parameter import Parameter
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 
-from gates import SynthesisGate
+from gates import Gate, SynthesisGate
 from ros_harness import LATCHED, RosHarness, wait_for
 
 # audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
@@ -708,3 +708,37 @@ def test_a_stop_cuts_the_whole_streamed_reply_and_a_quiet_one_ends_by_itself(ros
     assert node.set_parameters([Parameter("stream_idle_s", value=0.5)])[0].successful
     stream_reply(publisher, "A new reply that goes quiet")  # no end: idle for 0.5 s ends it
     assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+
+
+def test_a_voice_unknown_once_the_voices_are_known_is_reported_and_the_default_speaks(
+    ros, test_model
+):
+    """Accepted unchecked while the engine loads; refused as soon as it has loaded."""
+    node = start_node(ros, test_model, voice="nobody")
+    assert wait_for(lambda: node.get_parameter("voice").value == "", 10.0)
+    ros.publisher(String, "tts/text").publish(String(data="Still speaking."))
+    assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+    assert node.stats.dropped == 0
+
+
+def test_a_stop_is_answered_while_voices_reload(ros, test_model, tmp_path):
+    """A reload takes seconds (each voice's clip is read and encoded): stops go on."""
+    registry = tmp_path / "voices.yaml"
+    registry.write_text(write_voices_yaml(test_model, "test"))
+    node = start_node(ros, test_model, voices_file=str(registry))
+    read_voices = node.read_voices
+    with Gate() as gate:
+
+        def held_read(path):
+            gate.hold()
+            return read_voices(path)
+
+        node.read_voices = held_read
+        reload = threading.Thread(
+            target=lambda: ros.call(Trigger, "tts/reload_voices", Trigger.Request())
+        )
+        reload.start()
+        assert gate.reached.wait(30.0)
+        answer = ros.call(Trigger, "tts/stop", Trigger.Request())  # the reload is held
+        assert answer.success
+    reload.join(30.0)

@@ -99,7 +99,7 @@ class TtsNode(Node):
             Trigger,
             "tts/reload_voices",
             self._on_reload_voices,
-            callback_group=self.service_callbacks,
+            callback_group=MutuallyExclusiveCallbackGroup(),  # seconds: stops go on meanwhile
         )
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self.service_callbacks)
         self.add_on_set_parameters_callback(self._on_set_parameters)
@@ -158,11 +158,11 @@ class TtsNode(Node):
     def _voice_gone(self, voice: str) -> bool:
         return bool(voice) and voice not in self.engine.voices
 
-    def _fall_back_to_the_default_voice(self) -> None:
-        """Speak tts/text in the default voice: the current one is gone with a reload."""
-        self.get_logger().warning(
-            f"voice {self.settings.voice!r} is gone from the reloaded voices: tts/text "
-            f"speaks in the default voice {self.engine.default_voice!r}"
+    def _fall_back_to_the_default_voice(self, why: str = "is gone from the reloaded voices"):
+        """Speak tts/text in the default voice: the current one is not among the voices."""
+        self.get_logger().error(
+            f"voice {self.settings.voice!r} {why}: tts/text speaks in the default voice "
+            f"{self.engine.default_voice!r}"
         )
         self.settings = self.settings.replace(voice="")
 
@@ -183,6 +183,8 @@ class TtsNode(Node):
             self.speaker.engine_failed(str(exc))
             return
         self.engine = engine
+        if self._voice_gone(self.settings.voice):  # accepted unchecked while it loaded
+            self._fall_back_to_the_default_voice(f"is not one of {', '.join(engine.voices)}")
         self.speaker.engine_loaded(engine)
         self.get_logger().info(
             f"speaking: voices {', '.join(engine.voices) or 'none'}; warming up while idle"

@@ -12,9 +12,12 @@ Shares the speaker's lock, so that what is ahead and what is in flight change to
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable, List, Protocol
 
 import numpy as np
+
+from ishowtts_ros.audio.output_queue import is_cut
 
 
 class Sink(Protocol):
@@ -50,12 +53,15 @@ class Hearing:
         """Notified whenever audio has been heard (or dropped)."""
         self.ahead_s = 0.0
         """Seconds written to the outputs and not heard yet (the slowest output's)."""
+        self._unplayed_until = 0.0  # with no outputs: when the audio written would have ended
 
     def write(self, owner: object, samples: np.ndarray, rate: int) -> None:
         """Hand ``samples`` to every output; they count as ahead until heard."""
         seconds = len(samples) / rate
         with self.changed:
             self.ahead_s += seconds
+            if not self.sinks:  # nothing plays it, yet it lasts its length: a repeat never spins
+                self._unplayed_until = max(self._unplayed_until, time.monotonic()) + seconds
         for sink in self.sinks:
             sink.write(samples, rate, owner)
         self.when_heard(owner, lambda played: self._passed(seconds))
@@ -102,3 +108,7 @@ class Hearing:
         """Wait until every output has played its audio, or ``owner`` is cut."""
         for sink in self.sinks:
             sink.drain(timeout, owner)
+        if not self.sinks:
+            with self.changed:
+                left = min(timeout, self._unplayed_until - time.monotonic())
+                self.changed.wait_for(lambda: is_cut(owner), max(0.0, left))
