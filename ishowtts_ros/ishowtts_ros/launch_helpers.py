@@ -15,6 +15,7 @@ from typing import Dict, List, NamedTuple
 from ishowtts_ros.engine.config import ENGINE_PARAMS, EngineConfig
 from ishowtts_ros.parameters import check, defaults
 from ishowtts_ros.speech.settings import SPEECH_PARAMS, SpeechSettings
+from ishowtts_ros.stop_bounds import LAUNCH_SIGKILL_AFTER_S, LAUNCH_SIGTERM_AFTER_S
 
 PACKAGE = "ishowtts_ros"
 LOG_LEVELS = ("debug", "info", "warn", "error", "fatal")
@@ -114,6 +115,9 @@ def node_configs(values: Dict[str, str], share_dir: str) -> List[dict]:
         "respawn": True,
         "respawn_delay": delay,
         "arguments": ["--ros-args", "--log-level", level],
+        # launch's own 5 s would cut the close short (a SIGTERM hurries it)
+        "sigterm_timeout": str(LAUNCH_SIGTERM_AFTER_S),
+        "sigkill_timeout": str(LAUNCH_SIGKILL_AFTER_S),
     }
     overrides = tts_overrides(values)
     configs = [

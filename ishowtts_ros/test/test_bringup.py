@@ -6,6 +6,7 @@
 import ast
 import dataclasses
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,12 @@ from ishowtts_ros.launch_helpers import LAUNCH_ARGUMENTS, node_configs
 from ishowtts_ros.engine.config import EngineConfig
 from ishowtts_ros.parameters import defaults
 from ishowtts_ros.speech.settings import SpeechSettings
+from ishowtts_ros.stop_bounds import (
+    CLOSE_BOUND_S,
+    HURRY_S,
+    LAUNCH_SIGKILL_AFTER_S,
+    LAUNCH_SIGTERM_AFTER_S,
+)
 
 pytestmark = pytest.mark.no_torch
 
@@ -33,6 +40,9 @@ def test_launch_defaults_start_both_nodes_with_the_package_params():
     for config in configs:
         assert config["parameters"] == [os.path.join(ROOT, "config", "ishowtts.yaml")]
         assert config["respawn"] and config["respawn_delay"] == 5.0
+        # launch's SIGTERM comes once the close has had its time; SIGKILL after a hurry
+        assert float(config["sigterm_timeout"]) == LAUNCH_SIGTERM_AFTER_S >= CLOSE_BOUND_S
+        assert float(config["sigkill_timeout"]) == LAUNCH_SIGKILL_AFTER_S >= HURRY_S
         assert (
             config["arguments"] == ["--ros-args", "--log-level", "info"]
             and config["namespace"] == ""
@@ -161,6 +171,10 @@ def test_systemd_unit_renders_and_verifies(tmp_path):
     )
     assert "exec ros2 launch ishowtts_ros ishowtts.launch.py namespace:=robot1" in unit
     assert "$$HOME 50%%" in unit  # systemd must not expand what came from the command line
+    # systemd signals launch alone (launch signals the nodes), and waits for all of it
+    assert "KillSignal=SIGINT\nKillMode=mixed\n" in unit
+    [timeout] = re.findall(r"^TimeoutStopSec=(\d+)$", unit, re.MULTILINE)
+    assert int(timeout) > LAUNCH_SIGTERM_AFTER_S + LAUNCH_SIGKILL_AFTER_S
     path = tmp_path / "ishowtts.service"
     path.write_text(unit)
     if shutil.which("systemd-analyze"):  # Debian package systemd; scripts/setup.sh installs it

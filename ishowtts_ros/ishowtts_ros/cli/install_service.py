@@ -18,6 +18,8 @@ import shlex
 import sys
 from typing import Dict, List
 
+from ishowtts_ros.stop_bounds import UNIT_STOP_TIMEOUT_S
+
 UNIT_PATH = "/etc/systemd/system/ishowtts.service"
 TEMPLATE = """\
 [Unit]
@@ -34,7 +36,8 @@ ExecStart=/bin/bash -c {command}
 Restart=on-failure
 RestartSec=5
 KillSignal=SIGINT
-TimeoutStopSec=15
+KillMode=mixed
+TimeoutStopSec={stop_timeout_s}
 
 [Install]
 WantedBy=multi-user.target
@@ -79,7 +82,13 @@ def render_unit(
     command = f'"{escaped}"'
     env_lines = "".join(f'Environment="{k}={v}"\n' for k, v in sorted(environment.items()))
     group_line = f"SupplementaryGroups={' '.join(groups)}\n" if groups else ""
-    return TEMPLATE.format(user=user, groups=group_line, environment=env_lines, command=command)
+    return TEMPLATE.format(
+        user=user,
+        groups=group_line,
+        environment=env_lines,
+        command=command,
+        stop_timeout_s=f"{UNIT_STOP_TIMEOUT_S:.0f}",
+    )
 
 
 def main(argv=None) -> int:

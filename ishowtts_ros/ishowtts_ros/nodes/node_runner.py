@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import sys
 import threading
 import time
 
@@ -57,48 +59,57 @@ def run_node(node_class, args=None, threads: int = 2) -> int:
 
     A signal only ends the spin: the node closes while ROS still runs and the executor
     still serves it, so what it sends at the end (``tts/speaking`` false, the results of
-    goals it ended) goes out. A second signal ends the close. Invalid parameters end it at
-    once with one clear line and exit 2.
+    goals it ended) goes out. A second signal hurries the close: what was sent is flushed
+    and the process exits without waiting for a model step (never a traceback). Invalid
+    parameters end it at once with one clear line and exit 2.
     """
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
-    stopping = threading.Event()
+    stopping, hurry = threading.Event(), threading.Event()
 
-    def on_signal(signum, frame):
-        if stopping.is_set():
-            raise KeyboardInterrupt
-        stopping.set()
+    def on_signal(signum, frame):  # never raises: whatever runs now goes on
+        (hurry if stopping.is_set() else stopping).set()
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, on_signal)
-    node = executor = closing = None
     try:
-        try:
-            node = node_class()
-        except (ValueError, InvalidParameterException) as exc:
-            rclpy.logging.get_logger(node_class.__name__).fatal(f"invalid parameters: {exc}")
-            return 2
-        forward_library_logs(node.get_logger())
-        executor = MultiThreadedExecutor(num_threads=threads)
-        executor.add_node(node)
+        node = node_class()
+    except (ValueError, InvalidParameterException) as exc:
+        rclpy.logging.get_logger(node_class.__name__).fatal(f"invalid parameters: {exc}")
+        rclpy.try_shutdown()
+        return 2
+    forward_library_logs(node.get_logger())
+    executor = MultiThreadedExecutor(num_threads=threads)
+    executor.add_node(node)
+    closing = threading.Thread(target=_close, args=(node,), name="close", daemon=True)
+    try:
         while not stopping.is_set() and rclpy.ok():
             executor.spin_once(timeout_sec=SIGNAL_POLL_S)  # signals are handled in between
-        # A daemon: after a second signal the process exits without waiting for it.
-        closing = threading.Thread(target=node.close, name="close", daemon=True)
         closing.start()
         flushed = time.monotonic() + FLUSH_S
-        while (closing.is_alive() or time.monotonic() < flushed) and rclpy.ok():
+        while rclpy.ok() and (
+            (closing.is_alive() and not hurry.is_set()) or time.monotonic() < flushed
+        ):
             executor.spin_once(timeout_sec=SIGNAL_POLL_S / 10)
-        closing.join()
-        node.destroy_node()
-        node = None
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        if executor is not None:
-            executor.shutdown(timeout_sec=1.0)
-        if node is not None:
-            if closing is None:  # else a second signal ended the close: no second wait
-                node.close()
-            node.destroy_node()
+    except ExternalShutdownException:  # ROS was shut down under it: close without spinning
+        if closing.ident is None:
+            closing.start()
+    while closing.is_alive() and not hurry.is_set():
+        closing.join(SIGNAL_POLL_S)
+    executor.shutdown(timeout_sec=1.0)
+    if closing.is_alive():  # hurried: a model step still runs, and cannot be cut
+        node.get_logger().warning("stopped without waiting for the model step under way")
         rclpy.try_shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)  # that thread must not meet the interpreter's exit (a traceback)
+    node.destroy_node()
+    rclpy.try_shutdown()
     return 0
+
+
+def _close(node) -> None:
+    """Close ``node``; a failure is logged in one line, never a traceback on the console."""
+    try:
+        node.close()
+    except Exception as exc:
+        node.get_logger().error(f"closing failed: {type(exc).__name__}: {exc}")

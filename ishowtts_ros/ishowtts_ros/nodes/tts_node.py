@@ -51,10 +51,7 @@ from ishowtts_ros.speech.settings import (
 from ishowtts_ros.speech.speaker import Speaker
 from ishowtts_ros.speech.stats import SpeechStats
 from ishowtts_ros.speech.text_limits import limit_text
-
-# The longest a stop waits for the engine's load, then for a warm-up step: both stay within
-# systemd's default 90 s before SIGKILL.
-BUSY_THREAD_WAIT_S = 40.0
+from ishowtts_ros.stop_bounds import BUSY_STEP_WAIT_S
 
 
 class TtsNode(Node):
@@ -278,11 +275,10 @@ class TtsNode(Node):
     def close(self) -> None:
         """Stop speaking; wait for a load or warm-up step under way (neither can be cut).
 
-        A thread left running into the interpreter's exit dies there with a traceback
-        (torch half imported); a second signal ends the wait.
+        Bounded (:mod:`ishowtts_ros.stop_bounds`); a second signal ends the wait.
         """
-        self.speaker.close(timeout=BUSY_THREAD_WAIT_S)
-        self._loading.join(BUSY_THREAD_WAIT_S)
+        self.speaker.close(timeout=BUSY_STEP_WAIT_S)
+        self._loading.join(BUSY_STEP_WAIT_S)
         for sink in self.speaker.sinks:
             sink.close()
 
