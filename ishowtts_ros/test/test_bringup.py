@@ -226,3 +226,17 @@ def test_install_service_command(tmp_path):
         check=False,
     )
     assert missing.returncode == 2 and "colcon build" in missing.stderr
+
+
+def test_the_readme_quotes_the_stop_bound():
+    from ishowtts_ros.stop_bounds import BUSY_STEP_WAIT_S, UNIT_STOP_TIMEOUT_S
+
+    with open(os.path.join(os.path.dirname(ROOT), "README.md"), encoding="utf-8") as stream:
+        readme = " ".join(stream.read().split())
+    for quoted in (
+        f"up to {BUSY_STEP_WAIT_S:.0f} s for each, {CLOSE_BOUND_S:.0f} s in all",
+        f"(`sigterm_timeout` {LAUNCH_SIGTERM_AFTER_S:.0f} s;",
+        f"then {LAUNCH_SIGKILL_AFTER_S:.0f} s before SIGKILL",
+        f"`TimeoutStopSec={UNIT_STOP_TIMEOUT_S:.0f}`",
+    ):
+        assert quoted in readme, quoted
