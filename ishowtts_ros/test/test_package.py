@@ -75,3 +75,27 @@ def test_rosdep_is_not_asked_for_a_torch_that_would_replace_jetpacks():
     root = ET.parse(os.path.join(ROOT, "package.xml")).getroot()
     keys = {e.text for tag in ("depend", "exec_depend", "build_depend") for e in root.findall(tag)}
     assert not {key for key in keys if "torch" in key}, keys
+
+
+# Runtime requirements with a rosdep key, and the key.
+ROSDEP_KEYS = {
+    "PyYAML": "python3-yaml",
+    "pydub": "python3-pydub",
+    "soundfile": "python3-soundfile",
+}
+
+
+def test_package_xml_names_every_runtime_package_as_a_rosdep_key_or_pip_only():
+    """What rosdep cannot install is named, so that a colcon user knows to pip install it."""
+    from ishowtts_ros.doctor.checks import runtime_requirements
+
+    root = ET.parse(os.path.join(ROOT, "package.xml")).getroot()
+    depends = {e.text for e in root.findall("exec_depend")}
+    assert {"launch", "launch_ros"} <= depends  # the launch file imports both
+    with open(os.path.join(ROOT, "package.xml"), encoding="utf-8") as stream:
+        pip_only = stream.read().split("pip only", 1)[1].split("apt,", 1)[0]
+    for name in runtime_requirements():
+        if name in ROSDEP_KEYS:
+            assert ROSDEP_KEYS[name] in depends, name
+        else:
+            assert f" {name}," in pip_only or f" {name}." in pip_only, name

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.resources
 import importlib.util
 import os
 import random
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -61,13 +63,25 @@ def torch_checks(on_jetson: bool) -> List[Check]:
     return checks
 
 
+def runtime_requirements() -> List[str]:
+    """Name the packages of the runtime stack, from its one list (the package's own file).
+
+    Those pinned for one machine only (torch, torchaudio: JetPack's on a Jetson) are left
+    to the torch checks.
+    """
+    text = importlib.resources.files("ishowtts_ros").joinpath("requirements.txt").read_text()
+    lines = (line.split("#")[0].strip() for line in text.splitlines())
+    return [re.match(r"[A-Za-z0-9_.-]+", line)[0] for line in lines if line and ";" not in line]
+
+
 def packages() -> List[Check]:
     checks = []
-    for name in ("f5-tts", "vocos", "wetext", "pydub", "soundfile"):
+    for name in runtime_requirements():
         try:
             checks.append(Check(name, OK, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
-            checks.append(Check(name, FAIL, "not installed", "bash scripts/setup.sh"))
+            detail = f"not installed: pip install -r requirements.txt (the pinned {name})"
+            checks.append(Check(name, FAIL, detail, "bash scripts/setup.sh"))
     return checks
 
 
