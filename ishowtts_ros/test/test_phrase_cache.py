@@ -101,6 +101,31 @@ def test_memory_is_bounded_least_recently_used_first():
     assert cache.get("b") is None and cache.get("a") is not None
 
 
+def folder_bytes(folder) -> int:
+    return sum(path.stat().st_size for path in folder.iterdir())
+
+
+def test_a_thousand_distinct_texts_keep_the_folder_within_its_bound(tmp_path):
+    """Least recently used first; an entry read is kept; a restart keeps the order."""
+    bound = 200_000  # about 40 entries of a 0.05 s chunk (4.8 kB) each
+    cache = PhraseCache(2**20, str(tmp_path), max_disk_bytes=bound)
+    chunk = np.zeros(1200, np.float32)
+    cache.put("often", [(chunk, "often said")], 24000)
+    for index in range(1000):
+        cache.put(f"text{index}", [(chunk + index, f"text {index}")], 24000)
+        if index % 20 == 0:
+            cache._entries.clear()  # forgotten in memory: the read below is from disk
+            assert cache.get("often") is not None  # said again now and then: kept
+        assert folder_bytes(tmp_path) <= bound
+    assert (tmp_path / "often.npz").exists() and (tmp_path / "text999.npz").exists()
+    assert not (tmp_path / "text0.npz").exists()
+    assert cache.stats()["phrase cache disk MB"] == f"{folder_bytes(tmp_path) / 2**20:.1f}"
+    # After a restart with a smaller bound: the least recently used files go first.
+    PhraseCache(2**20, str(tmp_path), max_disk_bytes=bound // 4)
+    assert folder_bytes(tmp_path) <= bound // 4 and (tmp_path / "text999.npz").exists()
+    assert not (tmp_path / "text950.npz").exists()
+
+
 def test_the_budget_covers_all_the_memory_an_entry_holds():
     """A chunk handed on is a view into the joined wave, whose cross-fade tail it keeps."""
     joined = np.zeros(1000 + 3600, np.float32)

@@ -92,6 +92,12 @@ ENGINE_PARAMS = {
     "phrase_cache_dir": Param(
         "folder keeping the phrase cache across restarts; empty = memory only"
     ),
+    "phrase_cache_disk_mb": Param(
+        "disk for the phrase cache folder (LRU: the least recently said go first)",
+        False,
+        1,
+        1048576,
+    ),
     "preload_phrases": Param("phrases synthesised into the cache after warm-up (default voice)"),
     "preload_phrases_file": Param(
         "YAML of phrases to preload per voice id: {voice: [phrase, ...]}"
@@ -134,6 +140,7 @@ class EngineConfig:
     language: str = "auto"
     phrase_cache_mb: int = 64
     phrase_cache_dir: str = ""
+    phrase_cache_disk_mb: int = 256
     preload_phrases: List[str] = field(default_factory=list)
     preload_phrases_file: str = ""
 

@@ -109,11 +109,14 @@ class Runtime:
         """With ``warmup: false``: compile what a text of ``frames`` needs now (it waits)."""
         if not self.compile_on_demand:
             return
-        if self.decoder.compile_mode is not None and not self.decoder.compiled:
+        decoder = self.decoder
+        if decoder.compile_mode is not None and not decoder.compiled and not decoder.fell_back:
             self.compile_vocoder()
         bucket = self.sampler.bucket_of(frames)
+        if bucket is None or bucket in self.sampler.fell_back:
+            return  # a pass that fell back stays eager: compiling it again would fail again
         for guided in (True, False):
-            if bucket is not None and (bucket, guided) not in self.sampler.compiled_passes:
+            if (bucket, guided) not in self.sampler.compiled_passes:
                 self.compile_pass(bucket, guided)
 
     def _compile(self, step: Callable[[], None]) -> None:

@@ -6,7 +6,8 @@
 An entry is the chunks of one utterance, keyed by a hash of everything that changes the
 sound (see :func:`phrase_key`). Disk entries are written atomically (a temporary file,
 then a rename); a file that is corrupt, of another format or of another key is ignored
-with a warning and replaced by the next rendition.
+with a warning and replaced by the next rendition. The folder is bounded too (LRU, by
+file size): an entry read is touched, so that the order holds across restarts.
 
 Shapes: each chunk is ``[nw]`` float32 at the entry's sample rate.
 """
@@ -47,11 +48,15 @@ def file_identity(path: str) -> list:
 
 
 class PhraseCache:
-    """Utterances by key: ``max_bytes`` of them in memory, all of them in ``folder``."""
+    """Utterances by key: ``max_bytes`` of them in memory, ``max_disk_bytes`` in ``folder``."""
 
-    def __init__(self, max_bytes: int, folder: str = ""):
+    def __init__(self, max_bytes: int, folder: str = "", max_disk_bytes: int = 256 * 2**20):
         self.max_bytes = max_bytes
         self.folder = folder
+        self.max_disk_bytes = max_disk_bytes
+        self._files: "collections.OrderedDict[str, int]" = collections.OrderedDict()
+        """Entries on disk and their sizes, least recently used first."""
+        self._disk_bytes = 0
         self.hits = self.misses = 0
         self._entries: "collections.OrderedDict[str, Tuple[Chunks, int]]" = (
             collections.OrderedDict()
@@ -60,6 +65,7 @@ class PhraseCache:
         self._lock = threading.Lock()
         if folder:
             os.makedirs(folder, exist_ok=True)
+            self._files_found()
 
     def get(self, key: str) -> Optional[Tuple[Chunks, int]]:
         """Return the chunks and their sample rate, or None (counted as a miss)."""
@@ -71,6 +77,7 @@ class PhraseCache:
             entry = self._read(key)
             if entry is not None:
                 self._remember(key, entry)
+                self._used_on_disk(key)
         with self._lock:
             if entry is None:
                 self.misses += 1
@@ -87,13 +94,14 @@ class PhraseCache:
             self._write(key, entry)
 
     def stats(self) -> Dict[str, str]:
-        """Diagnostic keys: hits, misses, memory and entries."""
+        """Diagnostic keys: hits, misses, memory, entries and disk."""
         with self._lock:
             return {
                 "phrase cache hits": str(self.hits),
                 "phrase cache misses": str(self.misses),
                 "phrase cache MB": f"{self._bytes / 2**20:.1f}",
                 "phrase cache entries": str(len(self._entries)),
+                "phrase cache disk MB": f"{self._disk_bytes / 2**20:.1f}",
             }
 
     @property
@@ -147,7 +155,51 @@ class PhraseCache:
             with os.fdopen(handle, "wb") as stream:
                 np.savez(stream, **arrays)
             os.replace(temporary, self._path(key))  # atomic: never a half-written entry
+            self._stored_on_disk(key, os.path.getsize(self._path(key)))
         except OSError as exc:
             LOG.warning("phrase cache could not write %s: %s", self._path(key), exc)
             if temporary and os.path.exists(temporary):
                 os.remove(temporary)
+
+    # -- the folder's bound ---------------------------------------------------------------
+
+    def _files_found(self) -> None:
+        """Index the entries already in the folder, oldest use first; trim to the bound."""
+        found = []
+        for item in os.scandir(self.folder):
+            if item.name.endswith(SUFFIX) and item.is_file():
+                stat = item.stat()
+                found.append((stat.st_mtime_ns, item.name[: -len(SUFFIX)], stat.st_size))
+        for _, key, size in sorted(found):
+            self._files[key] = size
+            self._disk_bytes += size
+        self._trim_disk()
+
+    def _used_on_disk(self, key: str) -> None:
+        try:
+            os.utime(self._path(key))  # the order outlives this process
+        except OSError:
+            pass
+        with self._lock:
+            if key in self._files:
+                self._files.move_to_end(key)
+
+    def _stored_on_disk(self, key: str, size: int) -> None:
+        with self._lock:
+            self._disk_bytes += size - self._files.pop(key, 0)
+            self._files[key] = size
+        self._trim_disk()
+
+    def _trim_disk(self) -> None:
+        """Remove the least recently used files until the folder is within its bound."""
+        with self._lock:
+            evicted = []
+            while self._files and self._disk_bytes > self.max_disk_bytes:
+                key, size = self._files.popitem(last=False)
+                self._disk_bytes -= size
+                evicted.append(key)
+        for key in evicted:
+            try:
+                os.remove(self._path(key))
+            except OSError as exc:
+                LOG.warning("phrase cache could not remove %s: %s", self._path(key), exc)

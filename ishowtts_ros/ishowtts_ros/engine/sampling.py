@@ -84,6 +84,8 @@ class FlowSampler:
         self.buckets = sorted(buckets) if compile_mode else []
         self.compiled_passes: Set[Tuple[int, bool]] = set()
         """(bucket, guided) of the passes compiled and warmed."""
+        self.fell_back: Set[int] = set()
+        """Buckets whose compiled pass failed on a text: eager from then on, never compiled."""
         self.health = health or CompileHealth()
         self._passes: Dict[int, Tuple[Callable, Callable]] = {}
         if compile_mode is not None:
@@ -152,6 +154,7 @@ class FlowSampler:
                     raise
                 except Exception as exc:  # a compiled pass that fails must not silence speech
                     self.compiled_passes -= {(bucket, True), (bucket, False)}
+                    self.fell_back.add(bucket)
                     self.health.fell_back(f"bucket {bucket}", exc)
             if y is None:
                 velocity = self._eager_velocity(cond, text, cfg_strength)

@@ -93,7 +93,11 @@ class Engine:
         it to ``torch.float32`` on both engines."""
         self.phrases: Optional[PhraseCache] = None
         if config.phrase_cache_mb:
-            self.phrases = PhraseCache(config.phrase_cache_mb * 2**20, config.phrase_cache_dir)
+            self.phrases = PhraseCache(
+                config.phrase_cache_mb * 2**20,
+                config.phrase_cache_dir,
+                config.phrase_cache_disk_mb * 2**20,
+            )
         self.model_identity: dict = {"model": config.model}
         """What identifies the weights in a phrase's key (set by :meth:`load`)."""
 

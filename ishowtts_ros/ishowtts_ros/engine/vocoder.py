@@ -54,6 +54,8 @@ class VocoderDecoder:
             self._compiled = compile_function(decode, "vocos_decode", compile_mode, dynamic=True)
         self.compiled = False
         """Compiled and warmed: texts are decoded by the compiled function."""
+        self.fell_back = False
+        """The compiled function failed on a text: eager from then on, never compiled."""
 
     @torch.inference_mode()
     def __call__(self, mel: torch.Tensor) -> torch.Tensor:
@@ -64,7 +66,7 @@ class VocoderDecoder:
                 with no_new_graphs():
                     return self._compiled(self.vocos, mel)
             except Exception as exc:  # decode eagerly rather than fall silent
-                self.compiled = False
+                self.compiled, self.fell_back = False, True
                 self.health.fell_back("vocoder", exc)
         return decode(self.vocos, mel)
 
