@@ -145,3 +145,61 @@ def test_a_sound_card_that_takes_no_audio_is_reported_and_stops_still_answer(tmp
     report = json.loads(result.stdout.strip().splitlines()[-1])
     error = "audio device 'default' took no audio for 0.5 s"
     assert report == {"error": error, "stalled": True, "heard": [False]}
+
+
+RELEASER = """
+import json, os, sys, time
+import numpy as np
+from ishowtts_ros.audio.playback import LocalPlayer
+
+played = os.path.realpath(sys.argv[1])
+
+
+def held():
+    names = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            names.append(os.path.realpath(f"/proc/self/fd/{fd}"))
+        except OSError:
+            continue
+    return played in names
+
+
+def until(condition, seconds=30.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
+report = {}
+player = LocalPlayer("", 24000, release_s=0.2)
+report["held at start"] = held()
+tone = np.full(2400, 0.1, np.float32)
+for round in ("first", "second"):
+    player.write(tone, 24000, object())
+    report[f"played {round}"] = player.drain(30.0) and player.error == ""
+    report[f"released after {round}"] = until(lambda: not held())
+player.close()
+print(json.dumps(report))
+"""
+
+
+def test_the_sound_card_is_released_when_idle_and_opened_again_for_the_next_audio(tmp_path):
+    """Other players can use it between utterances (ALSA's file device as the card)."""
+    played = tmp_path / "played.raw"
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", RELEASER, str(played)],
+        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert all(report.values()) and len(report) == 5, report

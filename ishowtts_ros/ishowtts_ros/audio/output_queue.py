@@ -148,13 +148,26 @@ class OutputQueue:
     def _before_marker(self, owner: object) -> None:
         """Finish what is pending of ``owner``'s audio before its marker is called back."""
 
+    def _idle_timeout(self) -> Optional[float]:
+        """Seconds without entries after which :meth:`_went_idle` runs (None: never)."""
+        return None
+
+    def _went_idle(self) -> None:
+        """Nothing came for :meth:`_idle_timeout` seconds (the thread's, lock not held)."""
+
     # -- the thread -----------------------------------------------------------------------
 
     def _run(self) -> None:
         with self._cond:
             while not self._closed:
                 if not self._entries:
-                    self._cond.wait()
+                    idle_s = self._idle_timeout()
+                    if not self._cond.wait(idle_s) and not self._entries and not self._closed:
+                        self._cond.release()
+                        try:
+                            self._went_idle()
+                        finally:
+                            self._cond.acquire()
                     continue
                 entry = self._entries[0]
                 wait = entry.start - time.monotonic()

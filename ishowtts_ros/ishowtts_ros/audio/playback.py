@@ -9,10 +9,12 @@ device that does not take the model's rate, each utterance is resampled by one s
 stream that carries its state from chunk to chunk (resampling chunks one by one would
 put a discontinuity, a click, at every chunk boundary); that stream belongs to the
 playback thread alone. A device that fails (unplugged, busy) is opened again for the
-next chunk. One that takes no audio for ``stall_s`` (a USB or Bluetooth stall) is seen by
-a watchdog while the playback thread waits on it: ``error`` says so at once, and stops
-are answered meanwhile, since they never wait for the device. ``error`` says what
-failed until a chunk plays again.
+next chunk. After ``release_s`` without audio the device is closed, so that other
+players can use it (plain ALSA lets one at a time), and opened for the next chunk; one
+that is busy then is reported in ``error``. One that takes no audio for ``stall_s`` (a
+USB or Bluetooth stall) is seen by a watchdog while the playback thread waits on it:
+``error`` says so at once, and stops are answered meanwhile, since they never wait for
+the device. ``error`` says what failed until a chunk plays again.
 """
 
 from __future__ import annotations
@@ -85,9 +87,11 @@ class LocalPlayer(OutputQueue):
         latency: Union[str, float] = "high",
         gain: Optional[Callable[[], float]] = None,
         stall_s: float = STALL_S,
+        release_s: float = 0.0,
     ):
         super().__init__("playback", gain)
         self.stall_s = stall_s
+        self.release_s = release_s
         try:
             import sounddevice
         except (ImportError, OSError) as exc:  # no sounddevice, or no PortAudio library
@@ -152,6 +156,15 @@ class LocalPlayer(OutputQueue):
     def close(self) -> None:
         super().close()
         self._close_stream()
+
+    def _idle_timeout(self) -> Optional[float]:
+        held = self._stream is not None and self.release_s > 0
+        return self.release_s if held else None
+
+    def _went_idle(self) -> None:
+        """Release the device: other players may use it (opened again for the next audio)."""
+        self._close_stream()
+        LOG.info("released %r after %g s without audio", self.device_name, self.release_s)
 
     def _play(self, entry: Entry, wanted: Callable[[], bool]) -> None:
         try:

@@ -107,7 +107,7 @@ def audio_out(frames, report, rate: int) -> float:
 def streamed_reply(client: SoakClient, speaker: Speaker) -> dict:
     """First audio and the largest gap of a reply streamed in piece by piece."""
     stream = client.node.create_publisher(speaker.String, "tts/text_stream", 100)
-    frames = len(speaker.audio_frames)
+    frames, accounted = len(speaker.audio_frames), speaker.accounted()
     sentence_complete = None
     for start in range(0, len(STREAMED_REPLY), PIECE_CHARS):
         piece = STREAMED_REPLY[start : start + PIECE_CHARS]
@@ -121,6 +121,9 @@ def streamed_reply(client: SoakClient, speaker: Speaker) -> dict:
         client.timeout,
     ):
         raise TimeoutError("the streamed reply was not heard to its end")
+    # Counted (diagnostics, 1 Hz) before the flood counts what it says.
+    if not client.spin_until(lambda: speaker.accounted() > accounted, client.timeout):
+        raise TimeoutError("the streamed reply was not accounted for")
     reply = speaker.audio_frames[frames:]
     ends = [stamp + samples / speaker.audio_rate for stamp, samples in reply]
     gaps = [start - end for (start, _), end in zip(reply[1:], ends, strict=False)]

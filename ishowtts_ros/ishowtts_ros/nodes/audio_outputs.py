@@ -42,6 +42,7 @@ def make_outputs(node) -> Tuple[object, object, list]:
                 playback_latency(node.settings.audio_latency),
                 gain=node.volume,
                 stall_s=node.settings.device_stall_s,
+                release_s=node.settings.release_device_s,
             )
             sinks.append(player)
         except PlaybackUnavailable as exc:

@@ -44,6 +44,7 @@ class SpeechSettings:
     lookahead_s: float = 6.0
     publish_frame_s: float = 0.2
     device_stall_s: float = 2.0
+    release_device_s: float = 5.0
     interrupt_topic: str = ""
     interrupt_min_s: float = 0.5
     interrupt_drops_queue: bool = True
@@ -115,6 +116,13 @@ SPEECH_PARAMS = {
         False,
         0.1,
         60.0,
+    ),
+    "release_device_s": Param(
+        "the sound device is released after this long without audio (other players may use "
+        "it), opened again for the next; 0 = held open",
+        False,
+        0.0,
+        3600.0,
     ),
     "interrupt_topic": Param(
         "std_msgs/Bool topic saying the user speaks (a VAD): speech stops; empty = none"
