@@ -521,7 +521,8 @@ def test_importing_the_node_loads_no_torch():
 def test_voices_reload_without_a_restart(ros, test_model, tmp_path):
     registry = tmp_path / "voices.yaml"
     registry.write_text(write_voices_yaml(test_model, "test"))
-    node = start_node(ros, test_model, voices_file=str(registry))
+    # Look-ahead of a minute: the next text is taken once LONG is synthesised, not heard.
+    node = start_node(ros, test_model, voices_file=str(registry), lookahead_s=60.0)
 
     def topic_served(voice_id):
         return ros.probe.count_subscribers(f"/tts/text/{voice_id}") > 0
@@ -544,6 +545,7 @@ def test_voices_reload_without_a_restart(ros, test_model, tmp_path):
     assert wait_for(lambda: not topic_served("alice"), 10.0)
     assert wait_for(lambda: node.stats.dropped == 1, 60.0)
     assert "unknown voice 'alice'" in node.stats.last_error
+    assert ros.call(Trigger, "tts/stop", Trigger.Request()).success  # LONG need not be heard
 
 
 def test_a_reload_without_the_current_voice_falls_back_to_the_default_voice(
