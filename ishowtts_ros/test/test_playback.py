@@ -44,6 +44,27 @@ print(json.dumps({{"heard": heard, "device_rate": player.device_rate}}))
 """
 
 
+def play_on_a_file_card(tmp_path, card, code: str, *args: str) -> dict:
+    """Run ``code`` in a Python of its own whose sound card is ALSA's file device on ``card``.
+
+    PortAudio reads ALSA's configuration once per process. Returns the JSON it printed last.
+    """
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{card}" format "raw" }}\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def off_tone_fraction(samples: np.ndarray, rate: int) -> float:
     """Share of the signal's energy away from the tone (clicks spread energy everywhere)."""
     spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples)))) ** 2
@@ -61,27 +82,9 @@ def test_a_tone_cut_into_chunks_plays_on_a_48_khz_card_as_smoothly_as_in_one_pie
     sizes = [int(s * RATE) for s in CHUNK_SECONDS]
     np.save(tmp_path / "tone.npy", tone[: sum(sizes)])
     played = tmp_path / "played.raw"
-    config = tmp_path / "asound.conf"
-    config.write_text(
-        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
-    )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            PLAYER.format(rate=RATE, device_rate=DEVICE_RATE),
-            str(tmp_path / "tone.npy"),
-            json.dumps(sizes),
-            str(stop_other_at),
-        ],
-        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    player = PLAYER.format(rate=RATE, device_rate=DEVICE_RATE)
+    arguments = (str(tmp_path / "tone.npy"), json.dumps(sizes), str(stop_other_at))
+    report = play_on_a_file_card(tmp_path, played, player, *arguments)
     assert report == {"heard": [True], "device_rate": DEVICE_RATE}
     sent = tone[: sum(sizes)]
     whole = soxr.resample(sent, RATE, DEVICE_RATE)
@@ -129,20 +132,7 @@ def test_a_sound_card_that_takes_no_audio_is_reported_and_stops_still_answer(tmp
     """ALSA's file device writing into a pipe nobody reads: a card that stops taking audio."""
     fifo = tmp_path / "card"
     os.mkfifo(fifo)
-    config = tmp_path / "asound.conf"
-    config.write_text(
-        f'pcm.!default {{ type file slave.pcm "null" file "{fifo}" format "raw" }}\n'
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", STALLED, str(fifo)],
-        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = play_on_a_file_card(tmp_path, fifo, STALLED, str(fifo))
     error = "audio device 'default' took no audio for 0.5 s"
     assert report == {"error": error, "stalled": True, "heard": [False]}
 
@@ -188,18 +178,5 @@ print(json.dumps(report))
 def test_the_sound_card_is_released_when_idle_and_opened_again_for_the_next_audio(tmp_path):
     """Other players can use it between utterances (ALSA's file device as the card)."""
     played = tmp_path / "played.raw"
-    config = tmp_path / "asound.conf"
-    config.write_text(
-        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", RELEASER, str(played)],
-        env={**os.environ, "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{config}"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.strip().splitlines()[-1])
+    report = play_on_a_file_card(tmp_path, played, RELEASER, str(played))
     assert all(report.values()) and len(report) == 5, report
