@@ -307,3 +307,41 @@ def test_a_repeating_sound_with_no_output_lasts_its_length_each_time_and_stops(e
         assert tone.done.wait(WAIT_S) and tone.outcome == "dropped"
     finally:
         speaker.close()
+
+
+class HeldSpeakingLog(SpeakingLog):
+    """Holds the first "speaking false" as it is published, until the test opens ``gate``."""
+
+    def __init__(self):
+        super().__init__()
+        self.gate = Gate()
+
+    def __call__(self, value):
+        if not value and not self.gate.reached.is_set():
+            self.gate.hold()
+        super().__call__(value)
+
+
+def test_speaking_false_and_a_new_start_are_published_in_the_order_they_happen(engine):
+    """A sound that starts while "speaking false" goes out is published speaking after it.
+
+    Before, "false" was decided under the lock but published after it: a start in between
+    went out first, and the robot played while tts/speaking read false.
+    """
+    speaking, stats = HeldSpeakingLog(), SpeechStats()
+    output = PacedOutput(lambda samples, rate, start: None, lead_s=0.0)  # its own thread
+    speaker = Speaker(TextQueue(), stats, [output], speaking, engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    first, second = (Utterance("", sound=(np.zeros(2400, np.float32), 24000)) for _ in range(2))
+    speaker.queue.put(first)
+    speaker.start()
+    try:
+        assert speaking.gate.reached.wait(WAIT_S)  # "false" is being published
+        speaker.queue.put(second)
+        wait_for(lambda: second.started, timeout=2.0)  # the old speaker started it here
+        speaking.gate.open()
+        assert second.done.wait(WAIT_S) and wait_for(lambda: len(speaking.values) == 4)
+        assert speaking.values == [True, False, True, False]
+    finally:
+        speaking.gate.open()
+        speaker.close()
