@@ -79,30 +79,29 @@ def engine_state(msg, states: list) -> None:
         states.append(dict(report.values).get("engine", ""))
 
 
-def say_and_record(text: str, timeout: float) -> tuple:
-    """Publish ``text`` on tts/text; collect tts/audio until tts/speaking turns false."""
+def say_and_record(text: str, timeout: float, rate: int) -> tuple:
+    """Publish ``text`` on tts/text; collect tts/audio until all that tts/heard says was heard.
+
+    Topics are not ordered with each other: the last frames may come after the report.
+    """
     import rclpy
     from audio_common_msgs.msg import AudioDataStamped
     from diagnostic_msgs.msg import DiagnosticArray
-    from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
-    from std_msgs.msg import Bool, String
+    from ishowtts_msgs.msg import Heard
+    from rclpy.qos import QoSProfile, ReliabilityPolicy
+    from std_msgs.msg import String
 
     rclpy.init()
     node = rclpy.create_node("ishowtts_demo")
-    chunks, speaking = [], []
-    # depth 10: a short utterance sends true and false in quick succession; keep both
-    latched = QoSProfile(
-        depth=10,
-        reliability=ReliabilityPolicy.RELIABLE,
-        durability=DurabilityPolicy.TRANSIENT_LOCAL,
-    )
+    chunks = []
     node.create_subscription(
         AudioDataStamped,
         "tts/audio",
         lambda m: chunks.append((time.monotonic(), m)),
         QoSProfile(depth=200, reliability=ReliabilityPolicy.RELIABLE),
     )
-    node.create_subscription(Bool, "tts/speaking", lambda m: speaking.append(m.data), latched)
+    heard = []
+    node.create_subscription(Heard, "tts/heard", heard.append, 10)
     engine = []  # the speech diagnostic's engine state
     node.create_subscription(
         DiagnosticArray, "/diagnostics", lambda m: engine_state(m, engine), 10
@@ -120,9 +119,15 @@ def say_and_record(text: str, timeout: float) -> tuple:
         sent = time.monotonic()
         publisher.publish(String(data=text))
         print(f"demo: published on tts/text: {text!r}", flush=True)
-        while not (True in speaking and speaking[-1] is False):
+
+        def received_s() -> float:
+            return sum(len(m.audio.data) for _, m in chunks) / 2 / rate  # S16LE
+
+        while not (heard and received_s() >= heard[0].heard_s - 1e-3):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no complete utterance within {timeout:.0f} s")
+            if heard and heard[0].outcome != Heard.SPOKEN:
+                raise TimeoutError(f"the text was not spoken: {heard[0].reason}")
             rclpy.spin_once(node, timeout_sec=0.1)
     finally:
         node.destroy_node()
@@ -155,6 +160,10 @@ def main(argv=None) -> int:
     except (ValueError, OSError) as exc:
         print(f"ishowtts-demo: error: {exc}", file=sys.stderr)
         return 2
+    from ishowtts_ros.audio.wav import from_pcm16, write_wav
+    from ishowtts_ros.engine.model_spec import load_model_spec
+
+    rate = int(load_model_spec(config.model).mel["target_sample_rate"])
     with tempfile.TemporaryDirectory() as folder:
         params = os.path.join(folder, "tts_node.params.yaml")
         with open(params, "w", encoding="utf-8") as stream:
@@ -164,18 +173,14 @@ def main(argv=None) -> int:
             start_node("jetson_performance_node"),
         ]
         try:
-            pcm, count, first = say_and_record(args.text, args.timeout)
+            pcm, count, first = say_and_record(args.text, args.timeout, rate)
         except TimeoutError as exc:
             print(f"ishowtts-demo: error: {exc}", file=sys.stderr)
             return 1
         finally:
             for process in nodes:
                 stop_node(process)
-    from ishowtts_ros.audio.wav import from_pcm16, write_wav
-    from ishowtts_ros.engine.model_spec import load_model_spec
-
     samples = from_pcm16(pcm)
-    rate = int(load_model_spec(config.model).mel["target_sample_rate"])
     write_wav(args.out, samples, rate)
     print(
         f"demo: spoke {len(samples) / rate:.2f} s in {count} chunks, "
