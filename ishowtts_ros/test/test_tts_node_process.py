@@ -245,11 +245,20 @@ def test_invalid_parameters_end_the_node_with_one_clear_line(test_model):
     assert "Traceback" not in output
 
 
-def test_without_sound_play_msgs_the_node_says_how_to_install_them_and_speaks(ros, test_model):
+@pytest.mark.parametrize("package", ["sound_play_msgs", "ishowtts_msgs"])
+def test_without_an_optional_interface_package_the_node_says_how_to_get_it_and_speaks(
+    ros, test_model, package
+):
+    """Its topics are off; speech is not.
+
+    The repository's own folder ishowtts_msgs/ is on the path as an empty namespace
+    package: it must not count as the package.
+    """
+    from ishowtts_ros.nodes.progress_topic import MISSING_MESSAGES
     from ishowtts_ros.nodes.sound_play_interface import INSTALL_HINT
 
     paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    env = {"PYTHONPATH": os.pathsep.join(p for p in paths if "sound_play_msgs" not in p)}
+    env = {"PYTHONPATH": os.pathsep.join(p for p in paths if package not in p)}
     process = start(test_model, "play_audio:=false", env=env)
     try:
         audio = ros.subscribe(AudioDataStamped, "tts/audio")
@@ -257,7 +266,8 @@ def test_without_sound_play_msgs_the_node_says_how_to_install_them_and_speaks(ro
         assert wait_for(lambda: len(audio) > 0, 60.0)
     finally:
         code, output = stop(process, signal.SIGINT)
-    assert code == 0 and output.count(INSTALL_HINT) == 1, output
+    hint = INSTALL_HINT if package == "sound_play_msgs" else MISSING_MESSAGES
+    assert code == 0 and output.count(hint) == 1 and "Traceback" not in output, output
 
 
 def test_a_compiler_that_fails_leaves_an_eager_node_that_speaks_and_warns(

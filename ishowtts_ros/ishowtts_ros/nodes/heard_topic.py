@@ -18,14 +18,12 @@ from typing import List
 
 from builtin_interfaces.msg import Time
 
-from ishowtts_msgs.msg import Heard
 from ishowtts_ros.speech.progress import Progress, words_of
 from ishowtts_ros.speech.queue import Utterance
 
 LOG = logging.getLogger(__name__)
 PERIOD_S = 0.05
 MAX_WAITING = 1000  # ends not published yet (a cleared queue ends many texts at once)
-OUTCOMES = {"spoken": Heard.SPOKEN, "dropped": Heard.DROPPED, "failed": Heard.FAILED}
 
 
 @dataclass
@@ -41,11 +39,12 @@ class Ended:
 class HeardTopic:
     """Notes each utterance as it ends; publishes it from the node's executor."""
 
-    def __init__(self, node, speaker, progress: Progress, callback_group):
+    def __init__(self, node, speaker, progress: Progress, callback_group, heard_type):
         self._node = node
         self._progress = progress
         self._ended: collections.deque = collections.deque(maxlen=MAX_WAITING)
-        self._publisher = node.create_publisher(Heard, "tts/heard", 10)
+        self._heard = heard_type  # ishowtts_msgs/Heard
+        self._publisher = node.create_publisher(heard_type, "tts/heard", 10)
         speaker.on_ended = self._on_ended
         node.create_timer(PERIOD_S, self._publish, callback_group=callback_group)
 
@@ -65,7 +64,7 @@ class HeardTopic:
                 if self._node.context.ok():
                     LOG.exception("tts/heard: could not report %r", ended.item.text[:40])
 
-    def _message(self, ended: Ended) -> Heard:
+    def _message(self, ended: Ended):
         item = ended.item
         text = item.stream.text if item.stream is not None else item.text
         said = self._said_words(item, text)
@@ -75,7 +74,8 @@ class HeardTopic:
         if spoken and item.sound is not None and not item.repeat:
             samples, rate = item.sound
             seconds = len(samples) / rate
-        message = Heard(outcome=OUTCOMES[item.outcome], reason=item.reason, text=text or item.key)
+        outcome = getattr(self._heard, item.outcome.upper())  # SPOKEN, DROPPED, FAILED
+        message = self._heard(outcome=outcome, reason=item.reason, text=text or item.key)
         message.header.stamp = ended.stamp
         message.heard = " ".join(heard)
         message.not_heard = " ".join(said[len(heard) :])

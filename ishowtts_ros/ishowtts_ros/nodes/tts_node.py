@@ -34,8 +34,7 @@ from ishowtts_ros.nodes.audio_topics import LATCHED
 from ishowtts_ros.nodes.audio_outputs import make_fallback, make_outputs
 from ishowtts_ros.nodes.barge_in import BargeIn
 from ishowtts_ros.nodes.node_runner import run_node
-from ishowtts_ros.nodes.heard_topic import HeardTopic
-from ishowtts_ros.nodes.progress_topic import ProgressTopic
+from ishowtts_ros.nodes.progress_topic import serve_progress_and_heard
 from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
 from ishowtts_ros.nodes.ros_parameters import declare_parameters
 from ishowtts_ros.nodes.speech_report import speech_report
@@ -84,8 +83,7 @@ class TtsNode(Node):
             fallback=make_fallback(self) if sinks else None,
             lookahead_s=lambda: self.settings.lookahead_s,
         )
-        self.progress = ProgressTopic(self, self.speaker, self.service_callbacks)
-        HeardTopic(self, self.speaker, self.progress.progress, self.service_callbacks)
+        self.progress = serve_progress_and_heard(self, self.speaker, self.service_callbacks)
         self._subscribe_text_topics()
         self.barge_in = BargeIn(self, self.interrupt, self.service_callbacks)
         serve_sound_play(self)
