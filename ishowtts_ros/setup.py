@@ -39,6 +39,7 @@ setup(
             "ishowtts-install-service = ishowtts_ros.cli.install_service:main",
             "ishowtts-demo = ishowtts_ros.cli.demo:main",
             "ishowtts-doctor = ishowtts_ros.cli.doctor:main",
+            "ishowtts-warm-cache = ishowtts_ros.cli.warm_cache:main",
         ],
     },
 )

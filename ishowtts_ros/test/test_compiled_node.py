@@ -10,6 +10,8 @@ modules), one stops the first compile (dynamo's compile-start callback). No timi
 assumed.
 """
 
+import os
+import signal
 import threading
 
 import torch
@@ -53,6 +55,7 @@ def test_speaks_at_once_compiles_while_idle_and_one_thread_owns_compiles_and_syn
             compile="default",
             buckets=[512, 768],
             compile_cache_dir=compile_cache_dir,
+            compile_in_child=False,  # the node compiles itself, a bucket per step
             fallback_voice="none",
             rtf_warn=100.0,  # "ready", not "slow", on a busy machine
         )
@@ -103,4 +106,44 @@ def test_speaks_at_once_compiles_while_idle_and_one_thread_owns_compiles_and_syn
         compile_gate.opened.set()
         load_hook.remove()
         callback_handler.remove_start_callback(on_compile_start)
+        ros.close()
+
+
+def test_a_child_fills_the_compile_cache_while_the_node_speaks_then_buckets_load_from_it(
+    test_model, compile_cache_dir
+):
+    """Nothing waits on the child's compile; the node then loads each bucket in a short step.
+
+    The test holds the child (SIGSTOP, a gate it owns) while a text comes.
+    """
+    ros = RosHarness()
+    try:
+        node = make_node(
+            ros,
+            test_model,
+            compile="default",
+            buckets=[512],
+            compile_cache_dir=compile_cache_dir,
+            fallback_voice="none",
+        )
+        idle_work = node.speaker.idle_work
+        assert wait_for(lambda: idle_work._filler is not None, 120.0), "no child started"
+        child = idle_work._filler
+        os.kill(child.pid, signal.SIGSTOP)
+        try:
+            ros.publisher(String, "tts/text").publish(String(data="Turning left now."))
+            assert wait_for(lambda: node.stats.spoken == 1, 60.0), node.stats.last_error
+            assert node.engine.runtime.compile_progress() == (0, 1)  # spoken uncompiled
+        finally:
+            os.kill(child.pid, signal.SIGCONT)
+        assert child.wait(300.0) == 0
+        assert wait_for(lambda: not node.speaker.warming_up, 300.0)
+        engine = node.engine
+        assert engine.runtime.compile_progress() == (1, 1) and engine.runtime.decoder.compiled
+        eager = EagerCalls(engine.cfm.transformer)
+        ros.publisher(String, "tts/text").publish(String(data="Stop here."))
+        assert wait_for(lambda: node.stats.spoken == 2, 60.0), node.stats.last_error
+        eager.close()
+        assert eager.count == 0 and engine.runtime.health.eager_fallbacks == 0
+    finally:
         ros.close()

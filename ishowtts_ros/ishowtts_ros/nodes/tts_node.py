@@ -40,6 +40,7 @@ from ishowtts_ros.nodes.ros_parameters import declare_parameters
 from ishowtts_ros.nodes.speech_report import speech_report
 from ishowtts_ros.nodes.text_input import TextInput
 from ishowtts_ros.nodes.sound_play_interface import serve_sound_play
+from ishowtts_ros.speech.idle_work import warm_cache_child
 from ishowtts_ros.speech.memory import bound_memory_caches
 from ishowtts_ros.speech.queue import TextQueue, Utterance
 from ishowtts_ros.speech.settings import (
@@ -180,7 +181,8 @@ class TtsNode(Node):
         self.engine = engine
         if self._voice_gone(self.settings.voice):  # accepted unchecked while it loaded
             self._fall_back_to_the_default_voice(f"is not one of {', '.join(engine.voices)}")
-        self.speaker.engine_loaded(engine)
+        child = warm_cache_child(self.engine_config) if self.settings.compile_in_child else None
+        self.speaker.engine_loaded(engine, fill_cache=child)
         self.get_logger().info(
             f"speaking: voices {', '.join(engine.voices) or 'none'}; warming up while idle"
         )

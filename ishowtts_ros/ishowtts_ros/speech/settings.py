@@ -45,6 +45,7 @@ class SpeechSettings:
     publish_frame_s: float = 0.2
     device_stall_s: float = 2.0
     release_device_s: float = 5.0
+    compile_in_child: bool = True
     interrupt_topic: str = ""
     interrupt_min_s: float = 0.5
     interrupt_drops_queue: bool = True
@@ -123,6 +124,10 @@ SPEECH_PARAMS = {
         False,
         0.0,
         3600.0,
+    ),
+    "compile_in_child": Param(
+        "before compiling, a child process fills the compile cache while the robot speaks "
+        "uncompiled; false: the node compiles, a bucket per step (a text waits for one)"
     ),
     "interrupt_topic": Param(
         "std_msgs/Bool topic saying the user speaks (a VAD): speech stops; empty = none"

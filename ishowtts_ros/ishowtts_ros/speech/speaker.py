@@ -68,9 +68,13 @@ class Speaker(InFlight):
         """Warm-up steps are left (they run whenever nothing waits or plays)."""
         return self.idle_work.warming_up
 
-    def engine_loaded(self, engine) -> None:
-        """Speak with ``engine`` from now on, and warm it up while idle."""
-        self.idle_work.add_warmup(engine.warmup_steps())
+    def engine_loaded(self, engine, fill_cache=None) -> None:
+        """Speak with ``engine`` from now on, and warm it up while idle.
+
+        ``fill_cache`` starts a child process that compiles into the cache (see
+        :mod:`.idle_work`); None compiles in this process, a step at a time.
+        """
+        self.idle_work.add_warmup(engine.warmup_steps(), fill_cache)
         self.engine = engine
         with self.stats.lock:
             self.stats.engine_state = "ready"
@@ -87,6 +91,7 @@ class Speaker(InFlight):
         self._closed.set()
         self._engine_known.set()
         self.stop_all("the node is shutting down", "the node is shutting down")
+        self.idle_work.close()
         self._thread.join(timeout)
         with self._lock:
             self._set_speaking(False)  # the thread may have ended before it could say so
@@ -103,7 +108,7 @@ class Speaker(InFlight):
     def _step(self) -> None:
         if self.fallback is None and not self._engine_known.wait(POLL_S):
             return
-        item = self._take(0 if self.idle_work.warming_up and self._idle() else POLL_S)
+        item = self._take(0 if self.idle_work.step_ready and self._idle() else POLL_S)
         if item is None:
             self._when_idle()
             return
