@@ -111,6 +111,7 @@ print(torch.__version__, hasattr(torch.compiler, "set_stance"))' 2>/dev/null || 
   log "plan: colcon build ishowtts_ros and ishowtts_msgs into install/"
   [ -z "${ROS_DISTRO:-}" ] && log "plan: build the test-only audio_common_msgs and sound_play_msgs"
   [ -n "$JETSON" ] && log "plan: check torch.cuda.is_available(); without CUDA, say what to install and exit 1"
+  [ -n "$JETSON" ] && log "plan: ishowtts-warm-cache: compile the shipped buckets into the inductor cache"
   exit 0
 fi
 log "Python $VERSION ($PYTHON)${JETSON:+ on $JETSON}"
@@ -181,5 +182,11 @@ fi
 if [ -n "$JETSON" ] && ! "$VENV/bin/python" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())'; then
   echo "setup: torch in .venv does not see CUDA. $TORCH_HINT" >&2
   exit 1
+fi
+if [ -n "$JETSON" ]; then
+  # The first boot then loads every bucket from the cache instead of compiling (minutes).
+  log "compiling the shipped buckets into the inductor cache (ishowtts-warm-cache)"
+  "$VENV/bin/ishowtts-warm-cache" --params-file ishowtts_ros/config/ishowtts.yaml \
+    || log "WARNING: the compile cache was not filled (see above); the node fills it at its first start"
 fi
 log "ready: . .venv/bin/activate   (ROS: . install/setup.bash)"

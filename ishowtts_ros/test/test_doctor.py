@@ -146,6 +146,7 @@ def test_setup_plan_on_a_jetpack_6_tree_keeps_jetpacks_torch_and_uses_apt_ros(tm
     assert "requirements-ros.txt" not in out and "check torch.cuda.is_available()" in out
     assert "torch.compile: Triton " in out and "espeak-ng" in out
     assert f"plan: torch {torch_version()}: has what the compiled path needs" in out
+    assert "plan: ishowtts-warm-cache: compile the shipped buckets" in out
 
 
 def torch_version():
