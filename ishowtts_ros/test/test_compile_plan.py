@@ -1,16 +1,19 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""What ``compile`` means by device, GPU size and torch version; checked against inductor."""
+"""What ``compile`` means by device, GPU size and torch version, and what a failed pass does."""
 
 import json
 import subprocess
 import sys
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import torch
+from test_optimize import TEXT
 
+from ishowtts_ros.engine import Engine
 from ishowtts_ros.engine.compiled import INDUCTOR_MIN_SMS, plan_compile
 
 
@@ -98,7 +101,8 @@ def test_a_torch_without_set_stance_compiles_nothing_and_says_so_once(test_model
 
 
 def test_the_doctor_says_what_compile_will_do_with_this_torch(monkeypatch, engine_config):
-    from ishowtts_ros.doctor.checks import WARN, compile_works
+    from ishowtts_ros.doctor.checks import WARN
+    from ishowtts_ros.doctor.compile_checks import compile_works
 
     [auto] = compile_works(engine_config.replace(compile="auto"), on_jetson=False)
     assert (
@@ -109,3 +113,29 @@ def test_the_doctor_says_what_compile_will_do_with_this_torch(monkeypatch, engin
     [check] = compile_works(engine_config.replace(compile="default"), on_jetson=False)
     assert check.status == WARN and "has no torch.compiler.set_stance" in check.detail
     assert "torch >= 2.6" in check.fix
+
+
+def test_without_warm_up_a_pass_that_fell_back_stays_eager_and_is_not_compiled_again(
+    engine_config, compile_cache_dir
+):
+    engine = Engine.load(
+        engine_config.replace(
+            compile="default", buckets=[512], warmup=False, compile_cache_dir=compile_cache_dir
+        )
+    )
+    engine.synthesize(TEXT, seed=0)  # compiles the bucket on demand
+    runtime = engine.runtime
+    assert runtime.compile_progress() == (1, 1)
+
+    def broken(*args):  # the compiled pass fails from now on (a device error, say)
+        raise RuntimeError("compiled pass failed")
+
+    runtime.sampler._passes[512] = (broken, broken)
+    compiles = []
+    compile_pass = runtime.compile_pass
+    runtime.compile_pass = lambda *args: (compiles.append(args), compile_pass(*args))
+    first = engine.synthesize(TEXT, seed=0, use_phrase_cache=False)
+    second = engine.synthesize(TEXT, seed=0, use_phrase_cache=False)
+    assert runtime.health.eager_fallbacks == 1 and runtime.compile_progress() == (0, 1)
+    assert compiles == []  # before, every later text compiled the bucket again first
+    assert np.allclose(first.samples, second.samples, atol=1e-4)

@@ -282,29 +282,3 @@ def test_without_warm_up_a_bucket_compiles_when_a_text_first_needs_it(
         eager.close()
     assert engine.runtime.compile_progress() == (1, 1) and engine.runtime.decoder.compiled
     assert eager.count == 0  # the text itself ran compiled
-
-
-def test_without_warm_up_a_pass_that_fell_back_stays_eager_and_is_not_compiled_again(
-    engine_config, compile_cache_dir
-):
-    engine = Engine.load(
-        engine_config.replace(
-            compile="default", buckets=[512], warmup=False, compile_cache_dir=compile_cache_dir
-        )
-    )
-    engine.synthesize(TEXT, seed=0)  # compiles the bucket on demand
-    runtime = engine.runtime
-    assert runtime.compile_progress() == (1, 1)
-
-    def broken(*args):  # the compiled pass fails from now on (a device error, say)
-        raise RuntimeError("compiled pass failed")
-
-    runtime.sampler._passes[512] = (broken, broken)
-    compiles = []
-    compile_pass = runtime.compile_pass
-    runtime.compile_pass = lambda *args: (compiles.append(args), compile_pass(*args))
-    first = engine.synthesize(TEXT, seed=0, use_phrase_cache=False)
-    second = engine.synthesize(TEXT, seed=0, use_phrase_cache=False)
-    assert runtime.health.eager_fallbacks == 1 and runtime.compile_progress() == (0, 1)
-    assert compiles == []  # before, every later text compiled the bucket again first
-    assert np.allclose(first.samples, second.samples, atol=1e-4)

@@ -21,7 +21,7 @@ from typing import List, Tuple
 
 import yaml
 
-from ishowtts_ros.doctor import checks
+from ishowtts_ros.doctor import checks, compile_checks
 from ishowtts_ros.doctor.checks import FAIL, Check
 from ishowtts_ros.doctor.jetson_checks import jetson
 from ishowtts_ros.engine.config import EngineConfig
@@ -59,8 +59,8 @@ def run_checks(engine: EngineConfig, speech: SpeechSettings, board: JetsonSettin
         *checks.torch_checks(stats.is_jetson),
         *checks.packages(),
         *checks.model_files(engine),
-        *checks.compile_cache(engine),
-        *checks.compile_works(engine, stats.is_jetson),
+        *compile_checks.compile_cache(engine),
+        *compile_checks.compile_works(engine, stats.is_jetson),
         *checks.ros(),
         *checks.sound(speech),
         *checks.fallback_voice(speech),

@@ -67,6 +67,15 @@ class PhraseCache:
             os.makedirs(folder, exist_ok=True)
             self._files_found()
 
+    @classmethod
+    def configured(cls, config) -> Optional["PhraseCache"]:
+        """Make the cache an engine config asks for (None: ``phrase_cache_mb`` 0)."""
+        if not config.phrase_cache_mb:
+            return None
+        mb = 2**20
+        disk = config.phrase_cache_disk_mb * mb
+        return cls(config.phrase_cache_mb * mb, config.phrase_cache_dir, disk)
+
     def get(self, key: str) -> Optional[Tuple[Chunks, int]]:
         """Return the chunks and their sample rate, or None (counted as a miss)."""
         with self._lock:

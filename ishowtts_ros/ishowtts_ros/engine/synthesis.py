@@ -91,13 +91,7 @@ class Engine:
         """Initial noise is drawn in this dtype: the model's, as upstream draws it. A seed
         gives other noise at another dtype; to compare precisions on the same noise, set
         it to ``torch.float32`` on both engines."""
-        self.phrases: Optional[PhraseCache] = None
-        if config.phrase_cache_mb:
-            self.phrases = PhraseCache(
-                config.phrase_cache_mb * 2**20,
-                config.phrase_cache_dir,
-                config.phrase_cache_disk_mb * 2**20,
-            )
+        self.phrases: Optional[PhraseCache] = PhraseCache.configured(config)
         self.model_identity: dict = {"model": config.model}
         """What identifies the weights in a phrase's key (set by :meth:`load`)."""
 
