@@ -12,6 +12,12 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 # The engine tiers run on the CPU; scripts/gpu_check.sh runs some of them on CUDA too.
 TEST_DEVICE = os.environ.get("ISHOWTTS_TEST_DEVICE", "cpu")
+# Parallel workers (pytest-xdist, scripts/test.sh) each get a ROS domain of their own:
+# two workers' nodes must never hear each other. Domains stay within 10..169.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if WORKER.startswith("gw") and "ROS_DOMAIN_ID" in os.environ:
+    _base = int(os.environ["ROS_DOMAIN_ID"])
+    os.environ["ROS_DOMAIN_ID"] = str(10 + (_base - 10 + int(WORKER[2:])) % 160)
 
 
 def pytest_sessionstart(session):
@@ -65,5 +71,11 @@ def engine(engine_config):
 
 @pytest.fixture(scope="session")
 def compile_cache_dir(tmp_path_factory):
-    """One inductor cache for the run: a graph compiled once is read back by later tests."""
-    return str(tmp_path_factory.mktemp("inductor"))
+    """One inductor cache for the run: a graph compiled once is read back by later tests.
+
+    Shared by parallel workers too (inductor writes its cache entries atomically).
+    """
+    root = tmp_path_factory.getbasetemp()
+    path = (root.parent if WORKER else root) / "inductor"
+    path.mkdir(exist_ok=True)
+    return str(path)

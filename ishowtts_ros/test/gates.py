@@ -3,9 +3,20 @@
 
 """Gates a test owns, at the torch edge: they hold a node's thread until the test opens them."""
 
+import sys
 import threading
 
 GATE_TIMEOUT_S = 300.0  # bounds a hold if the test fails before it opens the gate
+
+
+def inside(thread: threading.Thread, function: str) -> bool:
+    """Whether ``thread`` is now in a call of ``function`` (e.g. blocked on its lock)."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        if frame.f_code.co_name == function:
+            return True
+        frame = frame.f_back
+    return False
 
 
 class Gate:

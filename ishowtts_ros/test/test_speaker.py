@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from gates import Gate, SynthesisGate
+from gates import Gate, SynthesisGate, inside
 
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.queue import TextQueue, Utterance
@@ -275,7 +275,9 @@ def test_a_stop_while_the_speaker_takes_a_text_finds_it_and_nothing_of_it_plays(
     try:
         assert taken.wait(WAIT_S)
         stopper.start()
-        stopper.join(1.0)  # the old code's stop returned here, having found nothing
+        # The old code's stop returned at once, having found nothing; the new one waits
+        # for the take: release it only once the stopper is inside stop (or has returned).
+        assert wait_for(lambda: inside(stopper, "stop") or not stopper.is_alive())
         release.set()
         stopper.join(WAIT_S)
         assert stopped == [1]
