@@ -40,6 +40,7 @@ setup(
             "ishowtts-demo = ishowtts_ros.cli.demo:main",
             "ishowtts-doctor = ishowtts_ros.cli.doctor:main",
             "ishowtts-warm-cache = ishowtts_ros.cli.warm_cache:main",
+            "ishowtts-serve = ishowtts_ros.cli.serve:main",
         ],
     },
 )

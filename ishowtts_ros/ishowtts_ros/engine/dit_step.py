@@ -15,7 +15,7 @@ the same as ``DiT.forward`` (long skip connection included). Other backbones (E2
 ``UNetT`` packs the time into the sequence and does not mask its input embedding) are
 not covered: :func:`unsupported_reason` says why, and they run eager.
 
-Shapes: b = 1, n = padded frames, d = mel bins, dt = text embedding width.
+Shapes: b = 1 (or a server's batch, :mod:`.batching`), n = padded frames, d = mel bins, dt = text embedding width.
 ``x``, ``cond``: [b, n, d]; ``text_cond``, ``text_uncond``: [b, n, dt]; ``mask``: [b, n] bool;
 ``time``: [] (scalar).
 """
@@ -68,19 +68,16 @@ def _backbone(transformer, hidden: torch.Tensor, time: torch.Tensor, mask: torch
 
 
 def guided_velocity(transformer, x, cond, text_cond, text_uncond, time, mask, cfg_strength):
-    """Classifier-free guided flow: conditional and unconditional passes in one batch of 2.
+    """Classifier-free guided flow: conditional and unconditional passes in one batch of 2b.
 
-    ``cfg_strength`` is a 0-dim tensor (a float would be baked into a compiled graph).
+    ``cfg_strength`` is a 0-dim tensor (a float would be baked into a compiled graph), or
+    ``[b, 1, 1]``, one per request.
     """
     t = transformer.time_embed(time.reshape(1))
     x_cond = transformer.input_embed(x, cond, text_cond, drop_audio_cond=False, audio_mask=mask)
     x_uncond = transformer.input_embed(x, cond, text_uncond, drop_audio_cond=True, audio_mask=mask)
-    both = _backbone(
-        transformer,
-        torch.cat((x_cond, x_uncond)),
-        torch.cat((t, t)),
-        torch.cat((mask, mask)),
-    )
+    # t [1, dt] broadcasts over the batch: requests batched together share the time.
+    both = _backbone(transformer, torch.cat((x_cond, x_uncond)), t, torch.cat((mask, mask)))
     pred, null_pred = torch.chunk(both, 2, dim=0)
     return pred + (pred - null_pred) * cfg_strength
 

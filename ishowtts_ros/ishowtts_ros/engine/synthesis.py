@@ -162,8 +162,8 @@ class Engine:
         """Make ``specs`` the voices, all at once; a voice that fails is in ``voice_errors``."""
         self.voice_set.set(specs)
 
-    def get_voice(self, voice_id: Optional[str]) -> Voice:
-        """Look a voice up; ``None`` means the default voice."""
+    def get_voice(self, voice_id) -> Voice:
+        """Look a voice up by id; ``None`` means the default voice, a :class:`Voice` itself."""
         return self.voice_set.get(voice_id)
 
     def _reference_mel(self, samples: np.ndarray) -> torch.Tensor:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Union
 
 import numpy as np
 import torch
@@ -73,8 +73,10 @@ class VoiceSet:
                 LOG.debug("traceback", exc_info=True)
         self.voices, self.errors = voices, errors  # texts see the old or the new set
 
-    def get(self, voice_id: Optional[str]) -> Voice:
-        """Look a voice up; ``None`` means the default voice."""
+    def get(self, voice_id: Union[str, Voice, None]) -> Voice:
+        """Look a voice up; ``None`` means the default voice, a :class:`Voice` is itself."""
+        if isinstance(voice_id, Voice):
+            return voice_id
         voice_id = voice_id or self.default
         if voice_id is None:
             problems = "; ".join(f"{k}: {v}" for k, v in self.errors.items())
@@ -86,6 +88,22 @@ class VoiceSet:
         raise UnknownVoice(
             f"unknown voice {voice_id!r} (known: {', '.join(self.voices) or 'none'})"
         )
+
+    def from_clip(self, samples: np.ndarray, ref_text: str) -> Voice:
+        """A voice of a clip sent as samples at the model's rate (a server's request).
+
+        Prepared as upstream's Triton model prepares its ``reference_wav``: raised to the
+        target loudness when quieter, nothing cut.
+        """
+        rate, target_rms = self.references.params[:2]
+        samples = np.asarray(samples, dtype=np.float32)
+        source_rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
+        if source_rms < target_rms:
+            samples = samples * np.float32(target_rms / max(source_rms, 1e-9))
+        reference = Reference(samples, rate, source_rms, len(samples) / rate)
+        spec = VoiceSpec("", "", ref_text)
+        ref_text = prepare_ref_text(self._words_of(ref_text))
+        return Voice(spec, ref_text, reference, self._mel_of(reference.samples))
 
     def _prepare(self, spec: VoiceSpec) -> Voice:
         reference = self.references.get(spec.ref_audio)
