@@ -57,7 +57,7 @@ def guided_steps(settings: SynthesisSettings) -> List[bool]:
 
 
 def batch_groups(items: Sequence[BatchItem]) -> List[List[int]]:
-    """Indices of ``items`` that can run as one batch: same timesteps, same passes."""
+    """Group the indices of ``items`` that can run as one batch: same timesteps and passes."""
     groups: Dict[Hashable, List[int]] = {}
     for index, item in enumerate(items):
         key = (item.settings.sway_sampling_coef, tuple(guided_steps(item.settings)))
@@ -79,7 +79,7 @@ def sample_batch(
     device, dtype = first.voice.mel.device, first.voice.mel.dtype
     length = max(item.plan.duration for item in items)
     conds, noises, text_conds, text_unconds, masks = [], [], [], [], []
-    for item, text in zip(items, tokens):
+    for item, text in zip(items, tokens, strict=True):
         duration = item.plan.duration
         pad = (0, 0, 0, length - item.voice.mel.shape[1])
         conds.append(torch.nn.functional.pad(item.voice.mel, pad))
@@ -106,8 +106,11 @@ def sample_batch(
         y = y + (t[step + 1] - t[step]) * v
     mels = []
     for row, item in enumerate(items):
-        generated = y[row : row + 1, item.plan.ref_frames : item.plan.duration]
-        mels.append(generated.permute(0, 2, 1))
+        # As FlowSampler.sample: the reference's own frames stand where it is (its mel may
+        # hold a frame more than the plan's reference length).
+        reference = torch.arange(length, device=device)[None, :, None] < item.voice.mel.shape[1]
+        mel = torch.where(reference, cond[row : row + 1], y[row : row + 1])
+        mels.append(mel[:, item.plan.ref_frames : item.plan.duration].permute(0, 2, 1))
     return mels
 
 
@@ -145,8 +148,9 @@ def synthesize_batch(engine, jobs: Sequence[SpeechJob]) -> List[Union[np.ndarray
                 item = batch[0]
                 mels = [engine.sample_mel(item.voice, item.plan, item.settings, item.generator)]
             else:
-                tokens = [io.tokens([engine.vocab.get(t, 0) for t in i.plan.tokens]) for i in batch]
+                vocab = engine.vocab
+                tokens = [io.tokens([vocab.get(t, 0) for t in i.plan.tokens]) for i in batch]
                 mels = sample_batch(engine.cfm.transformer, batch, tokens, engine.noise_dtype)
-            for i, mel in zip(group, mels):
+            for i, mel in zip(group, mels, strict=True):
                 results[owners[i]] = engine.model_call.wave(items[i].voice, mel)
     return results

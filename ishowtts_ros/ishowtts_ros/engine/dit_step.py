@@ -15,7 +15,8 @@ the same as ``DiT.forward`` (long skip connection included). Other backbones (E2
 ``UNetT`` packs the time into the sequence and does not mask its input embedding) are
 not covered: :func:`unsupported_reason` says why, and they run eager.
 
-Shapes: b = 1 (or a server's batch, :mod:`.batching`), n = padded frames, d = mel bins, dt = text embedding width.
+Shapes: b = 1 (or a server's batch, :mod:`.batching`), n = padded frames, d = mel bins,
+dt = text embedding width.
 ``x``, ``cond``: [b, n, d]; ``text_cond``, ``text_uncond``: [b, n, dt]; ``mask``: [b, n] bool;
 ``time``: [] (scalar).
 """

@@ -90,7 +90,7 @@ class VoiceSet:
         )
 
     def from_clip(self, samples: np.ndarray, ref_text: str) -> Voice:
-        """A voice of a clip sent as samples at the model's rate (a server's request).
+        """Make a voice of a clip sent as samples at the model's rate (a server's request).
 
         Prepared as upstream's Triton model prepares its ``reference_wav``: raised to the
         target loudness when quieter, nothing cut.

@@ -131,8 +131,9 @@ def _reference(inputs: dict, limits: Limits) -> Optional[np.ndarray]:
     return np.clip(wav, -1.0, 1.0)
 
 
-def read_request(inputs: Dict[str, np.ndarray], limits: Limits = Limits()) -> SpeechRequest:
+def read_request(inputs: Dict[str, np.ndarray], limits: Optional[Limits] = None) -> SpeechRequest:
     """Read one request's inputs (arrays with or without the batch dimension)."""
+    limits = limits or Limits()
     unknown = sorted(set(inputs) - set(INPUTS))
     if unknown:
         raise BadInput(f"{unknown[0]}: not an input of {MODEL_NAME}")

@@ -17,7 +17,7 @@ import hashlib
 import json
 import logging
 import threading
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 
@@ -32,9 +32,9 @@ CLIP_VOICES = 16  # clips kept prepared: clients send theirs with every request
 class SpeechModel:
     """The engine behind Triton: one batch at a time (the engine has one owner)."""
 
-    def __init__(self, engine, limits: Limits = Limits()):
+    def __init__(self, engine, limits: Optional[Limits] = None):
         self.engine = engine
-        self.limits = limits
+        self.limits = limits or Limits()
         self._clip_voices: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
         self.batch_sizes: collections.Counter = collections.Counter()
