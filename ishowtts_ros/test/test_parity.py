@@ -30,7 +30,7 @@ import yaml
 
 from ishowtts_ros.engine import Engine
 from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes
-from ishowtts_ros.engine.reference import prepare_ref_text
+from ishowtts_ros.engine.text import prepare_ref_text
 
 EN_TEXT = "Some call me nature, others call me mother nature."
 ZH_TEXT = "对，这就是我，万人敬仰的太乙真人。"

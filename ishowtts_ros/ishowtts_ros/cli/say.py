@@ -39,7 +39,8 @@ def print_text(args) -> int:
     from ishowtts_ros.engine.loading import load_vocab
     from ishowtts_ros.engine.model_spec import load_model_spec
     from ishowtts_ros.engine.normalize import TextNormalizer
-    from ishowtts_ros.engine.reference import ReferenceCache, prepare_ref_text
+    from ishowtts_ros.engine.reference import ReferenceCache
+    from ishowtts_ros.engine.text import prepare_ref_text
     from ishowtts_ros.engine.registry import load_voice_registry
     from ishowtts_ros.engine.text_plan import clause_context_seconds, text_chunks, words_for
 

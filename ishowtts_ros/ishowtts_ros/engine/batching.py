@@ -37,6 +37,8 @@ class SpeechJob:
     text: str
     voice: Voice
     settings: SynthesisSettings
+    planned: bool = False
+    """The text is a chunk a client planned: no short first chunk is split off it."""
 
 
 @dataclass
@@ -126,11 +128,15 @@ def synthesize_batch(engine, jobs: Sequence[SpeechJob]) -> List[Union[np.ndarray
     items, owners = [], []
     for index, job in enumerate(jobs):
         try:
-            chunks = engine.planner.chunks(job.text, job.voice, job.settings)
+            chunks = engine.planner.chunks(job.text, job.voice, job.settings, job.planned)
             plans = engine.planner.plans(job.text, chunks, job.voice, job.settings)
             if len(plans) > 1 or not batchable:
                 results[index] = engine.synthesize(
-                    job.text, job.voice, settings=job.settings, use_phrase_cache=False
+                    job.text,
+                    job.voice,
+                    settings=job.settings,
+                    use_phrase_cache=False,
+                    continuing=job.planned,
                 ).samples
                 continue
         except EngineError as exc:

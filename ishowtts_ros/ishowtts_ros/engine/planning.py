@@ -15,7 +15,7 @@ from typing import Callable, ContextManager, Dict, List
 from ishowtts_ros.engine.config import SynthesisSettings
 from ishowtts_ros.engine.errors import TextError
 from ishowtts_ros.engine.normalize import TextNormalizer
-from ishowtts_ros.engine.reference import model_ref_text
+from ishowtts_ros.engine.text import model_ref_text
 from ishowtts_ros.engine.text_plan import text_chunks
 from ishowtts_ros.engine.voices import Voice
 

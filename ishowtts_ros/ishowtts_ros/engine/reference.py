@@ -59,26 +59,6 @@ class Reference:
         return len(self.samples) / self.sample_rate
 
 
-def prepare_ref_text(ref_text: str) -> str:
-    """Shape the reference text as upstream's ``preprocess_ref_audio_text`` returns it.
-
-    It ends in ". " or "。"; nothing inside it changes. This is the text the chunk budget
-    is computed from.
-    """
-    if not ref_text.endswith(". ") and not ref_text.endswith("。"):
-        ref_text += " " if ref_text.endswith(".") else ". "
-    return ref_text
-
-
-def model_ref_text(ref_text: str) -> str:
-    """Return the reference text the model reads, as ``infer_batch_process`` shapes it.
-
-    One more space follows a single-byte last character. Token ids and durations are
-    computed from it.
-    """
-    return ref_text + " " if len(ref_text[-1].encode("utf-8")) == 1 else ref_text
-
-
 def file_digest(path: str) -> str:
     """SHA-256 of a file's content: the cache key of its preprocessing."""
     try:

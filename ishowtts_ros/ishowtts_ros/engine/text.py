@@ -188,3 +188,23 @@ def _byte_prefix(word: str, limit: int) -> str:
 def preview(text: str, length: int = 40) -> str:
     """Quote the start of a text for a log line or an error."""
     return repr(text if len(text) <= length else text[:length] + "…")
+
+
+def prepare_ref_text(ref_text: str) -> str:
+    """Shape the reference text as upstream's ``preprocess_ref_audio_text`` returns it.
+
+    It ends in ". " or "。"; nothing inside it changes. This is the text the chunk budget
+    is computed from.
+    """
+    if not ref_text.endswith(". ") and not ref_text.endswith("。"):
+        ref_text += " " if ref_text.endswith(".") else ". "
+    return ref_text
+
+
+def model_ref_text(ref_text: str) -> str:
+    """Return the reference text the model reads, as ``infer_batch_process`` shapes it.
+
+    One more space follows a single-byte last character. Token ids and durations are
+    computed from it.
+    """
+    return ref_text + " " if len(ref_text[-1].encode("utf-8")) == 1 else ref_text

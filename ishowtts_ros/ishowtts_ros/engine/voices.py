@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from ishowtts_ros.engine.errors import EngineError, UnknownVoice, VoiceError
-from ishowtts_ros.engine.reference import Reference, ReferenceCache, prepare_ref_text
+from ishowtts_ros.engine.reference import Reference, ReferenceCache
+from ishowtts_ros.engine.text import prepare_ref_text
 from ishowtts_ros.engine.registry import VoiceSpec
 
 LOG = logging.getLogger(__name__)

@@ -7,7 +7,9 @@ Upstream (``f5_tts/runtime/triton_trtllm/model_repo_f5_tts/f5_tts/config.pbtxt``
 ``reference_wav`` FP32 [-1] and ``reference_wav_len`` INT32 [1] (optional),
 ``reference_text`` and ``target_text`` BYTES [1]; output ``waveform`` FP32 [-1] at 24 kHz.
 Ours, all optional: ``voice`` (a voice id of the server's voices, instead of a clip),
-``nfe_step``, ``seed`` and ``speed``. Shapes here leave out the batch dimension.
+``nfe_step``, ``seed``, ``speed``, and ``planned`` (true: the text is a chunk the client
+planned, as a robot does; it is not made shorter as an utterance's first chunk is).
+Shapes here leave out the batch dimension.
 
 A request is read and checked here, without torch: :func:`read_request` raises
 :class:`BadInput` naming the input and what is wrong with it.
@@ -33,6 +35,7 @@ INPUTS = {
     "nfe_step": (np.int32, (1,), True),
     "seed": (np.int64, (1,), True),
     "speed": (np.float32, (1,), True),
+    "planned": (np.bool_, (1,), True),
 }
 OUTPUTS = {"waveform": (np.float32, (-1,))}
 
@@ -62,6 +65,7 @@ class SpeechRequest:
     """A voice id of the server's; "" = the clip, or the default voice without one."""
     settings: Dict[str, float] = field(default_factory=dict)
     """nfe_step, seed, speed: those the request set (checked by the engine's ranges)."""
+    planned: bool = False
 
 
 def _text(inputs: dict, name: str, limit: int) -> str:
@@ -152,4 +156,5 @@ def read_request(inputs: Dict[str, np.ndarray], limits: Optional[Limits] = None)
         value = _scalar(inputs, name)
         if value is not None:
             settings[name] = value
-    return SpeechRequest(target, reference_text, reference_wav, voice, settings)
+    planned = bool(_scalar(inputs, "planned") or False)
+    return SpeechRequest(target, reference_text, reference_wav, voice, settings, planned)

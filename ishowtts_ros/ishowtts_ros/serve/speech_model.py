@@ -65,7 +65,7 @@ class SpeechModel:
             "voices": {
                 voice_id: {
                     "ref_text": voice.spec.ref_text,
-                    "seconds": round(voice.reference.source_seconds, 4),
+                    "seconds": voice.reference.source_seconds,
                     "speed": voice.spec.speed,
                 }
                 for voice_id, voice in engine.voices.items()
@@ -76,7 +76,7 @@ class SpeechModel:
         try:
             speech = read_request(dict(request.items()), self.limits)
             settings = self.engine.settings.replace(**speech.settings)
-            return SpeechJob(speech.target_text, self._voice(speech), settings)
+            return SpeechJob(speech.target_text, self._voice(speech), settings, speech.planned)
         except (BadInput, EngineError, ValueError, TypeError) as exc:
             raise BadInput(_where(index, count, str(exc))) from None
 
