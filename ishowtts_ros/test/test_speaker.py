@@ -32,10 +32,10 @@ class SpeakingLog:
             self.quiet.set()
 
 
-def speaker_with_go_queued(engine, output, stats, speaking):
-    """Return a speaker on ``output`` with "Go." queued before its warm-up (run once idle)."""
+def speaker_with_go_queued(engine, output, stats, speaking, words: str = "Go."):
+    """Return a speaker on ``output`` with ``words`` queued before its warm-up (run once idle)."""
     speaker = Speaker(TextQueue(), stats, [output], speaking, engine.config.synthesis)
-    text = Utterance("Go.")
+    text = Utterance(words)
     speaker.queue.put(text)
     speaker.engine_loaded(engine)
     return speaker, text
@@ -256,7 +256,9 @@ def test_a_stop_while_the_speaker_takes_a_text_finds_it_and_nothing_of_it_plays(
     heard = []
     output = PacedOutput(lambda samples, rate, start: heard.append(len(samples)), lead_s=None)
     stats = SpeechStats()
-    speaker, text = speaker_with_go_queued(engine, output, stats, SpeakingLog())
+    # Words of its own: no other test's phrase in the cache plays without synthesis.
+    words = "A stop finds me as I am taken."
+    speaker, text = speaker_with_go_queued(engine, output, stats, SpeakingLog(), words)
     taken, release = threading.Event(), threading.Event()
     take = speaker.queue.take
 
@@ -272,19 +274,22 @@ def test_a_stop_while_the_speaker_takes_a_text_finds_it_and_nothing_of_it_plays(
         target=lambda: stopped.append(speaker.stop(lambda item: item is text, "cancel"))
     )
     speaker.start()
+    with SynthesisGate(engine):  # the speaker, once it has the text, waits here unlocked
+        try:
+            assert taken.wait(WAIT_S)
+            stopper.start()
+            # The old code's stop returned at once, having found nothing; the new one waits
+            # for the take: release it once the stopper is inside stop (or has returned).
+            assert wait_for(lambda: inside(stopper, "stop") or not stopper.is_alive())
+            release.set()
+            stopper.join(WAIT_S)
+            assert stopped == [1]
+        finally:
+            release.set()
     try:
-        assert taken.wait(WAIT_S)
-        stopper.start()
-        # The old code's stop returned at once, having found nothing; the new one waits
-        # for the take: release it only once the stopper is inside stop (or has returned).
-        assert wait_for(lambda: inside(stopper, "stop") or not stopper.is_alive())
-        release.set()
-        stopper.join(WAIT_S)
-        assert stopped == [1]
         assert text.done.wait(WAIT_S) and (text.outcome, text.reason) == ("dropped", "cancel")
         assert heard == [] and (stats.dropped, stats.spoken) == (1, 0)
     finally:
-        release.set()
         speaker.close()
 
 

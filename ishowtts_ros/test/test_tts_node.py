@@ -541,7 +541,16 @@ def test_voices_reload_without_a_restart(ros, test_model, tmp_path):
         ros.publisher(String, "tts/text/alice").publish(String(data="Alice speaks."))
         assert wait_for(lambda: len(node.queue) == 1, 10.0)
         registry.write_text(write_voices_yaml(test_model, "test"))
-        assert ros.call(Trigger, "tts/reload_voices", Trigger.Request()).success
+        answers = []  # the reload runs on the speaker's thread, once this synthesis is done
+        reload = threading.Thread(
+            target=lambda: answers.append(
+                ros.call(Trigger, "tts/reload_voices", Trigger.Request())
+            )
+        )
+        reload.start()
+        assert wait_for(lambda: node.speaker._jobs, 30.0)
+    reload.join(60.0)
+    assert answers and answers[0].success
     assert wait_for(lambda: not topic_served("alice"), 10.0)
     assert wait_for(lambda: node.stats.dropped == 1, 60.0)
     assert "unknown voice 'alice'" in node.stats.last_error
@@ -744,3 +753,34 @@ def test_a_stop_is_answered_while_voices_reload(ros, test_model, tmp_path):
         answer = ros.call(Trigger, "tts/stop", Trigger.Request())  # the reload is held
         assert answer.success
     reload.join(30.0)
+
+
+def test_a_reload_encodes_the_clips_on_the_speaker_thread_between_chunks(
+    ros, test_model, tmp_path
+):
+    """The speaker's thread owns the engine: a reload waits for the chunk in synthesis."""
+    registry = tmp_path / "voices.yaml"
+    registry.write_text(write_voices_yaml(test_model, "test"))
+    node = start_node(ros, test_model, voices_file=str(registry))
+    assert wait_for(lambda: node.engine is not None, 60.0)
+    set_voices, threads = node.engine.set_voices, []
+    node.engine.set_voices = lambda specs: (
+        threads.append(threading.current_thread().name),
+        set_voices(specs),
+    )[1]
+    answers = []
+    with SynthesisGate(node.engine) as gate:  # the speaker stays in this text's synthesis
+        ros.publisher(String, "tts/text").publish(String(data=LONG))
+        assert gate.reached.wait(60.0)
+        reload = threading.Thread(
+            target=lambda: answers.append(
+                ros.call(Trigger, "tts/reload_voices", Trigger.Request())
+            )
+        )
+        reload.start()
+        assert wait_for(lambda: threads or node.speaker._jobs, 30.0)
+        assert threads == []  # before, the clips were encoded at once on the service thread
+    reload.join(60.0)
+    assert threads == ["speaker"] and answers and answers[0].success
+    assert node.stats.spoken == 0  # done while the text still played, not after it
+    assert ros.call(Trigger, "tts/stop", Trigger.Request()).success

@@ -140,7 +140,10 @@ class TtsNode(Node):
     def use_voices(self, voices_file: str, specs: list) -> str:
         """Make ``specs`` (read from ``voices_file``) the voices; return a summary."""
         with self._voices_lock:  # the reload service and parameter changes both get here
-            self.engine.set_voices(specs)
+            # Clips are encoded by the model: on the speaker's thread, between utterances.
+            self.speaker.on_speaker_thread(
+                lambda: self.engine.set_voices(specs), timeout=BUSY_STEP_WAIT_S
+            )
             self.text_input.subscribe_voices([spec.id for spec in specs])
             self.engine_config.voices_file = voices_file
         unusable = "; ".join(f"{k} ({v})" for k, v in self.engine.voice_errors.items())
@@ -232,7 +235,7 @@ class TtsNode(Node):
         try:
             response.message = self.use_voices(voices_file, self.read_voices(voices_file))
             response.success = True
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:  # TimeoutError is an OSError
             response.success, response.message = False, f"voices unchanged: {exc}"
             return response
         if self._voice_gone(self.settings.voice):
@@ -259,7 +262,10 @@ class TtsNode(Node):
                     successful=False, reason=f"unknown voice {voice!r} (known: {', '.join(known)})"
                 )
         if specs is not None:
-            self.use_voices(voices_file, specs)
+            try:
+                self.use_voices(voices_file, specs)
+            except (OSError, RuntimeError) as exc:  # the speaker busy past the bound, or closed
+                return SetParametersResult(successful=False, reason=f"voices unchanged: {exc}")
         self.synthesis, self.settings = synthesis, settings
         if specs is not None and self._voice_gone(settings.voice):
             self._fall_back_to_the_default_voice()

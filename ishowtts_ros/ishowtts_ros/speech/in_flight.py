@@ -159,14 +159,22 @@ class InFlight:
     # -- what saying.py calls -----------------------------------------------------------------
 
     def room(self, item: Utterance) -> float:
-        """Wait until the next chunk of ``item`` may be synthesised; the seconds ahead then."""
-        with self._lock:
-            while not self.hearing.wait_for_room(
-                self.lookahead_s(), lambda: item.cut or self._closed.is_set(), POLL_S
-            ):
+        """Wait until the next chunk of ``item`` may be synthesised; the seconds ahead then.
+
+        While it waits, the engine is free: :meth:`between_chunks` runs meanwhile.
+        """
+        while True:
+            with self._lock:
+                if self.hearing.wait_for_room(
+                    self.lookahead_s(), lambda: item.cut or self._closed.is_set(), POLL_S
+                ):
+                    return self.hearing.ahead_s
                 if item.cut or self._closed.is_set():
                     raise Stopped()
-            return self.hearing.ahead_s
+            self.between_chunks()
+
+    def between_chunks(self) -> None:
+        """Use the wait for the listener, outside the lock (the speaker runs its jobs)."""
 
     def write(
         self, item: Utterance, samples: np.ndarray, rate: int, text: str = "", text_s: float = 0

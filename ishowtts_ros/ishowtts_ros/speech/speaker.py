@@ -17,9 +17,11 @@ synthesis. Until an engine is loaded, or when it failed to load, the fallback vo
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
-from typing import Callable, List, Optional
+from concurrent import futures
+from typing import Callable, Deque, List, Optional, Tuple
 
 from ishowtts_ros.engine.text import preview
 from ishowtts_ros.speech import saying
@@ -58,6 +60,7 @@ class Speaker(InFlight):
         self.engine = None
         self.idle_work = IdleWork()
         self._engine_known = threading.Event()  # without a fallback, texts wait until set
+        self._jobs: Deque[Tuple[Callable, futures.Future]] = collections.deque()
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
 
     def start(self) -> None:
@@ -86,6 +89,23 @@ class Speaker(InFlight):
             self.stats.engine_state, self.stats.engine_error = "failed", reason
         self._engine_known.set()
 
+    def on_speaker_thread(self, work: Callable, timeout: float):
+        """Run ``work`` on the speaker's thread, the engine's one owner, between chunks.
+
+        Return its result (or raise its error); wait at most ``timeout`` for it to start.
+        """
+        if not self._thread.is_alive():
+            return work()
+        job: futures.Future = futures.Future()
+        with self._lock:
+            self._jobs.append((work, job))
+        try:
+            return job.result(timeout)
+        except futures.TimeoutError:
+            if job.cancel():
+                raise TimeoutError(f"the speaker did not take it within {timeout:.0f} s") from None
+            return job.result()  # it started: it ends within one step
+
     def close(self, timeout: float = 2.0) -> None:
         """Stop speaking and end the speaker thread (waiting ``timeout`` for its step)."""
         self._closed.set()
@@ -93,6 +113,11 @@ class Speaker(InFlight):
         self.stop_all("the node is shutting down", "the node is shutting down")
         self.idle_work.close()
         self._thread.join(timeout)
+        with self._lock:  # none is left waiting
+            while self._jobs:
+                job = self._jobs.popleft()[1]
+                if job.set_running_or_notify_cancel():
+                    job.set_exception(RuntimeError("the speaker has stopped"))
         with self._lock:
             self._set_speaking(False)  # the thread may have ended before it could say so
 
@@ -105,7 +130,23 @@ class Speaker(InFlight):
             except Exception:  # a bug must not end the service: the next text is spoken
                 LOG.exception("the speaker failed; it goes on with the next text")
 
+    def between_chunks(self) -> None:
+        self._run_jobs()
+
+    def _run_jobs(self) -> None:
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    return
+                work, job = self._jobs.popleft()
+            if job.set_running_or_notify_cancel():
+                try:
+                    job.set_result(work())
+                except Exception as exc:  # the caller gets it
+                    job.set_exception(exc)
+
     def _step(self) -> None:
+        self._run_jobs()
         if self.fallback is None and not self._engine_known.wait(POLL_S):
             return
         item = self._take(0 if self.idle_work.step_ready and self._idle() else POLL_S)
