@@ -71,14 +71,29 @@ def test_a_long_text_runs_alone_and_a_bad_one_fails_alone(engine):
     assert np.allclose(short, alone(engine, jobs[2]), atol=1e-4)
 
 
-def test_requests_with_other_timesteps_form_groups_of_their_own(engine):
+def test_requests_of_other_timesteps_or_lengths_form_batches_of_their_own(engine, monkeypatch):
     voice = engine.get_voice(None)
     settings = engine.settings
     jobs = [
         SpeechJob(TEXTS[0], voice, settings.replace(seed=1, nfe_step=7)),
         SpeechJob(TEXTS[1], voice, settings.replace(seed=2, nfe_step=16)),
         SpeechJob(TEXTS[2], voice, settings.replace(seed=3, nfe_step=7)),
+        SpeechJob(TEXTS[1], voice, settings.replace(seed=4, nfe_step=7, speed=0.3)),  # longer
     ]
+    plans = [engine.plan(job.text, voice, job.settings)[0].duration for job in jobs]
+    bucket = [min(b for b in engine.config.buckets if b >= frames) for frames in plans]
+    assert bucket[0] == bucket[2] != bucket[3]
+    batches = []
+    sample_batch = batching.sample_batch
+    monkeypatch.setattr(
+        batching,
+        "sample_batch",
+        lambda transformer, items, *rest: (
+            batches.append(len(items)),
+            sample_batch(transformer, items, *rest),
+        )[1],
+    )
     results = synthesize_batch(engine, jobs)
+    assert batches == [2]  # the two of NFE 7 and one length; the others alone
     for job, result in zip(jobs, results, strict=True):
         assert np.allclose(result, alone(engine, job), atol=1e-4)

@@ -8,7 +8,7 @@ padded to its longest sequence and masked as the compiled step pads one (see
 :mod:`.dit_step`), each text embedding is computed at its own length, and each noise is
 drawn from its own generator. So a request's result equals the same request run alone
 (to float rounding). Requests batch together when they share the timesteps (NFE, sway,
-guided steps); :func:`batch_groups` picks them.
+guided steps) and the length bucket; :func:`batch_groups` picks them.
 
 Shapes: b = requests, n = padded frames, d = mel bins.
 """
@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from ishowtts_ros.engine import dit_step
-from ishowtts_ros.engine.config import SynthesisSettings
+from ishowtts_ros.engine.config import DEFAULT_BUCKETS, SynthesisSettings
 from ishowtts_ros.engine.errors import EngineError
 from ishowtts_ros.engine.planning import ChunkPlan
 from ishowtts_ros.engine.sampling import initial_noise, timesteps
@@ -58,11 +58,16 @@ def guided_steps(settings: SynthesisSettings) -> List[bool]:
     return [step < guided and strong for step in range(settings.nfe_step)]
 
 
-def batch_groups(items: Sequence[BatchItem]) -> List[List[int]]:
-    """Group the indices of ``items`` that can run as one batch: same timesteps and passes."""
+def batch_groups(items: Sequence[BatchItem], buckets: Sequence[int]) -> List[List[int]]:
+    """Group the indices of ``items`` that can run as one batch.
+
+    Same timesteps and passes, and the same bucket of ``buckets`` (lengths): a batch is
+    padded to its longest, so a short chunk never waits for a much longer one.
+    """
     groups: Dict[Hashable, List[int]] = {}
     for index, item in enumerate(items):
-        key = (item.settings.sway_sampling_coef, tuple(guided_steps(item.settings)))
+        bucket = next((b for b in sorted(buckets) if b >= item.plan.duration), None)
+        key = (item.settings.sway_sampling_coef, tuple(guided_steps(item.settings)), bucket)
         groups.setdefault(key, []).append(index)
     return list(groups.values())
 
@@ -147,7 +152,7 @@ def synthesize_batch(engine, jobs: Sequence[SpeechJob]) -> List[Union[np.ndarray
         items.append(BatchItem(job.voice, plans[0], job.settings, generator))
         owners.append(index)
     io = engine.runtime.io
-    for group in batch_groups(items):
+    for group in batch_groups(items, engine.config.buckets or DEFAULT_BUCKETS):
         batch = [items[i] for i in group]
         with io.stream_context():
             if len(batch) == 1:
