@@ -17,7 +17,7 @@ def test_the_fleet_bench_compares_batching_on_and_off_and_loses_no_text(
     command = [sys.executable, "-m", "ishowtts_ros.bench.fleet", "--config", test_model["config"]]
     command += ["--robots", "2", "--texts", "2", "--max-batch", "2,1"]
     command += ["--json", str(out), "--log-dir", str(tmp_path)]
-    with one_server_at_a_time(str(tmp_path_factory.getbasetemp().parent / "ishowtts-serve.lock")):
+    with one_server_at_a_time(tmp_path_factory):
         result = run_command(command, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = json.loads(out.read_text())["rows"]

@@ -19,7 +19,7 @@ import pytest
 import soundfile
 import yaml
 from processes import run_command
-from serving import ServerProcess, one_server_at_a_time
+from serving import one_server_at_a_time
 
 grpcclient = pytest.importorskip("tritonclient.grpc")
 from tritonclient.utils import InferenceServerException  # noqa: E402
@@ -51,12 +51,13 @@ def served_config(test_model, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(served_config, tmp_path_factory):
-    lock = tmp_path_factory.getbasetemp().parent / "ishowtts-serve.lock"
-    with one_server_at_a_time(str(lock)):
+    from ishowtts_ros.serve.server_process import ServeProcess
+
+    with one_server_at_a_time(tmp_path_factory):
         log = tmp_path_factory.mktemp("serve") / "serve.log"
-        server = ServerProcess(served_config, str(log))
+        server = ServeProcess(served_config, str(log))
         try:
-            server.wait_ready()
+            server.wait_ready(timeout=300)
             yield server
         finally:
             assert server.stop() == 0, server.log()

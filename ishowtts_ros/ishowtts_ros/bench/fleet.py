@@ -22,7 +22,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -32,60 +31,10 @@ import numpy as np
 
 from ishowtts_ros.bench.texts import robot_text
 from ishowtts_ros.serve.chunk_plan import ChunkPlanner
+from ishowtts_ros.serve.server_process import ServeProcess
 
-READY_TIMEOUT_S = 600.0
+READY_TIMEOUT_S = 600.0  # a cold compile cache on a big model takes minutes
 REQUEST_TIMEOUT_S = 600.0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """An ``ishowtts-serve`` process of the bench's own, stopped by its PID."""
-
-    def __init__(self, config: str, max_batch: int, log_path: str):
-        self.http_port, self.grpc_port = free_port(), free_port()
-        command = [sys.executable, "-m", "ishowtts_ros.cli.serve", "--config", config]
-        command += ["--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port)]
-        command += ["--max-batch", str(max_batch)]
-        with open(log_path, "w") as log:
-            self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
-        self.url = f"127.0.0.1:{self.grpc_port}"
-
-    def wait_ready(self, client) -> None:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"ishowtts-serve exited {self.process.returncode}")
-            try:
-                if client.is_model_ready("f5_tts") and client.is_model_ready("f5_tts_voices"):
-                    return
-            except Exception:  # not listening yet
-                pass
-            time.sleep(0.5)
-        raise RuntimeError("ishowtts-serve not ready in time")
-
-    def rss_mb(self) -> float:
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return 0.0
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 def bytes_input(grpcclient, name: str, value: bytes):
@@ -121,7 +70,7 @@ def batch_counts(client) -> Dict[int, int]:
     }
 
 
-def run_fleet(server: Server, planner: ChunkPlanner, robots: int, texts: int) -> dict:
+def run_fleet(server: ServeProcess, planner: ChunkPlanner, robots: int, texts: int) -> dict:
     """``robots`` threads, ``texts`` texts each; return the figures of this run."""
     import tritonclient.grpc as grpcclient
 
@@ -134,7 +83,7 @@ def run_fleet(server: Server, planner: ChunkPlanner, robots: int, texts: int) ->
 
     def robot(index: int) -> None:
         rng, said = random.Random(index), []
-        client = grpcclient.InferenceServerClient(server.url)
+        client = grpcclient.InferenceServerClient(server.grpc_url)
         try:
             for number in range(texts):
                 text = robot_text(rng, said)
@@ -157,7 +106,7 @@ def run_fleet(server: Server, planner: ChunkPlanner, robots: int, texts: int) ->
         finally:
             client.close()
 
-    client = grpcclient.InferenceServerClient(server.url)
+    client = grpcclient.InferenceServerClient(server.grpc_url)
     before = batch_counts(client)
     started = time.perf_counter()
     threads = [threading.Thread(target=robot, args=(i,)) for i in range(robots)]
@@ -224,10 +173,10 @@ def main(argv=None) -> int:
     rows = []
     for max_batch in [int(b) for b in args.max_batch.split(",")]:
         log = os.path.join(args.log_dir, f"fleet-serve-batch{max_batch}.log")
-        server = Server(args.config, max_batch, log)
+        server = ServeProcess(args.config, log, "--max-batch", str(max_batch))
         try:
-            client = grpcclient.InferenceServerClient(server.url)
-            server.wait_ready(client)
+            server.wait_ready(READY_TIMEOUT_S)
+            client = grpcclient.InferenceServerClient(server.grpc_url)
             planner = ChunkPlanner(config, voice_listing(grpcclient, client))
             client.close()
             for robots in [int(n) for n in args.robots.split(",")]:
