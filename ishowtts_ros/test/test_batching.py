@@ -21,6 +21,18 @@ def clip_voice(engine):
     return engine.voice_set.from_clip(samples, "Another voice reads this line aloud.")
 
 
+def batch_sizes(monkeypatch) -> list:
+    """Return a list that gets the size of each batch sampled (the real sampling runs)."""
+    sizes, sample_batch = [], batching.sample_batch
+
+    def counted(transformer, items, *rest):
+        sizes.append(len(items))
+        return sample_batch(transformer, items, *rest)
+
+    monkeypatch.setattr(batching, "sample_batch", counted)
+    return sizes
+
+
 def alone(engine, job: SpeechJob) -> np.ndarray:
     return engine.synthesize(
         job.text, job.voice, settings=job.settings, use_phrase_cache=False
@@ -36,16 +48,7 @@ def test_four_requests_of_one_bucket_run_as_one_batch_and_each_equals_itself_alo
         SpeechJob(text, voices[i % 2], settings.replace(seed=11 + i, cfg_strength=1.5 + i))
         for i, text in enumerate(TEXTS)
     ]
-    batches = []
-    sample_batch = batching.sample_batch
-    monkeypatch.setattr(
-        batching,
-        "sample_batch",
-        lambda transformer, items, *rest: (
-            batches.append(len(items)),
-            sample_batch(transformer, items, *rest),
-        )[1],
-    )
+    batches = batch_sizes(monkeypatch)
     results = synthesize_batch(engine, jobs)
     assert batches == [4]
     for job, result in zip(jobs, results, strict=True):
@@ -83,16 +86,7 @@ def test_requests_of_other_timesteps_or_lengths_form_batches_of_their_own(engine
     plans = [engine.plan(job.text, voice, job.settings)[0].duration for job in jobs]
     bucket = [min(b for b in engine.config.buckets if b >= frames) for frames in plans]
     assert bucket[0] == bucket[2] != bucket[3]
-    batches = []
-    sample_batch = batching.sample_batch
-    monkeypatch.setattr(
-        batching,
-        "sample_batch",
-        lambda transformer, items, *rest: (
-            batches.append(len(items)),
-            sample_batch(transformer, items, *rest),
-        )[1],
-    )
+    batches = batch_sizes(monkeypatch)
     results = synthesize_batch(engine, jobs)
     assert batches == [2]  # the two of NFE 7 and one length; the others alone
     for job, result in zip(jobs, results, strict=True):
