@@ -279,3 +279,28 @@ def test_the_server_binds_loopback_only(server):
     assert f":{server.grpc_port} " in ports and f":{server.http_port} " in ports, listening
     # IPv4 loopback, also as gRPC's IPv4-mapped form [::ffff:127.0.0.1].
     assert all(" 127.0.0.1:" in line or "[::ffff:127.0.0.1]:" in line for line in ours), ours
+
+
+def test_with_require_key_inference_needs_the_key(served_config, tmp_path_factory, tmp_path):
+    from ishowtts_ros.serve.server_process import ServeProcess
+
+    key = "fleet-secret-123"
+    with one_server_at_a_time(tmp_path_factory):
+        server = ServeProcess(
+            served_config, str(tmp_path / "serve.log"), "--require-key", env_key=key
+        )
+        try:
+            server.wait_ready(timeout=300)
+            client = grpcclient.InferenceServerClient(server.grpc_url)
+            with pytest.raises(InferenceServerException, match="triton-access-token"):
+                client.infer("f5_tts", request(TEXTS[0], voice=[[b"test"]]))
+            answer = client.infer(
+                "f5_tts",
+                request(TEXTS[0], voice=[[b"test"]]),
+                headers={"triton-grpc-protocol-triton-access-token": key},
+            )
+            client.close()
+            assert answer.as_numpy("waveform").size > 0
+        finally:
+            assert server.stop() == 0, server.log()
+    assert key not in server.log()

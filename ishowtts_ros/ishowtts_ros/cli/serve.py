@@ -14,7 +14,7 @@ Triton's dynamic batcher run as one batch. Binds to loopback unless told otherwi
 
 Model control, shared memory, tracing and logging need an access token (one of its own
 per start, or ``ISHOWTTS_SERVE_KEY``); with ``--require-key``, inference needs it too
-(header ``triton-access-token``).
+(HTTP header ``triton-access-token``; gRPC ``triton-grpc-protocol-triton-access-token``).
 """
 
 from __future__ import annotations

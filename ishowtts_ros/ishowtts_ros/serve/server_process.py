@@ -29,16 +29,21 @@ def free_port() -> int:
 
 
 class ServeProcess:
-    """``ishowtts-serve --config CONFIG ARGS...``; its output goes to ``log_path``."""
+    """``ishowtts-serve --config CONFIG ARGS...``; its output goes to ``log_path``.
 
-    def __init__(self, config: str, log_path: str, *args: str):
+    ``env_key``: the access token, handed over in the environment (never on a command line).
+    """
+
+    def __init__(self, config: str, log_path: str, *args: str, env_key: str = ""):
         self.http_port, self.grpc_port = free_port(), free_port()
         self.log_path = log_path
         command = [sys.executable, "-m", "ishowtts_ros.cli.serve", "--config", config]
         command += ["--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port)]
+        env = dict(os.environ, ISHOWTTS_SERVE_KEY=env_key) if env_key else None
         with open(log_path, "w") as log:
             self.process = subprocess.Popen(
                 [*command, *args],
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
