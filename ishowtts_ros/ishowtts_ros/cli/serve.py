@@ -29,6 +29,7 @@ import sys
 import sysconfig
 
 from ishowtts_ros.serve.protocol import INPUTS, MODEL_NAME, OUTPUTS, Limits
+from ishowtts_ros.speech.memory import bound_memory_caches
 
 LOG = logging.getLogger("ishowtts-serve")
 VOICES_MODEL = "f5_tts_voices"
@@ -132,6 +133,7 @@ def serve(args, model) -> None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    bound_memory_caches()  # before torch loads: a server runs for months
     logging.basicConfig(level=logging.INFO, format="ishowtts-serve: %(message)s")
     from ishowtts_ros.engine import Engine, EngineConfig, EngineError
     from ishowtts_ros.serve.speech_model import SpeechModel

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -24,9 +25,11 @@ import numpy as np
 from ishowtts_ros.engine.batching import SpeechJob, synthesize_batch
 from ishowtts_ros.engine.errors import EngineError
 from ishowtts_ros.serve.protocol import BadInput, Limits, SpeechRequest, read_request
+from ishowtts_ros.speech.memory import release_free_memory
 
 LOG = logging.getLogger(__name__)
 CLIP_VOICES = 16  # clips kept prepared: clients send theirs with every request
+TRIM_PERIOD_S = 1.0  # freed memory goes back to the system at most this often (a few ms)
 
 
 class SpeechModel:
@@ -37,6 +40,7 @@ class SpeechModel:
         self.limits = limits or Limits()
         self._clip_voices: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
+        self._trimmed_at = time.monotonic()
         self.batch_sizes: collections.Counter = collections.Counter()
         """How many batches of each size ran (Triton's statistics say the same)."""
 
@@ -46,6 +50,9 @@ class SpeechModel:
             jobs = [self._job(index, len(requests), req) for index, req in enumerate(requests)]
             results = synthesize_batch(self.engine, jobs)
             self.batch_sizes[len(requests)] += 1
+            if time.monotonic() - self._trimmed_at >= TRIM_PERIOD_S:
+                release_free_memory()  # batches of every length: glibc would keep it all
+                self._trimmed_at = time.monotonic()
         for index, result in enumerate(results):
             if isinstance(result, Exception):
                 raise BadInput(_where(index, len(requests), f"target_text: {result}"))
