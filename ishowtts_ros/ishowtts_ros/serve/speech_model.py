@@ -15,7 +15,6 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
-import logging
 import threading
 import time
 from typing import Dict, List, Optional
@@ -27,7 +26,6 @@ from ishowtts_ros.engine.errors import EngineError
 from ishowtts_ros.serve.protocol import BadInput, Limits, SpeechRequest, read_request
 from ishowtts_ros.speech.memory import release_free_memory
 
-LOG = logging.getLogger(__name__)
 CLIP_VOICES = 16  # clips kept prepared: clients send theirs with every request
 TRIM_PERIOD_S = 1.0  # freed memory goes back to the system at most this often (a few ms)
 
@@ -41,15 +39,12 @@ class SpeechModel:
         self._clip_voices: collections.OrderedDict = collections.OrderedDict()
         self._lock = threading.Lock()
         self._trimmed_at = time.monotonic()
-        self.batch_sizes: collections.Counter = collections.Counter()
-        """How many batches of each size ran (Triton's statistics say the same)."""
 
     def infer(self, requests) -> List[Dict[str, np.ndarray]]:
         """Answer Triton's batch: ``{"waveform": [1, samples]}`` per request, in order."""
         with self._lock:
             jobs = [self._job(index, len(requests), req) for index, req in enumerate(requests)]
             results = synthesize_batch(self.engine, jobs)
-            self.batch_sizes[len(requests)] += 1
             if time.monotonic() - self._trimmed_at >= TRIM_PERIOD_S:
                 release_free_memory()  # batches of every length: glibc would keep it all
                 self._trimmed_at = time.monotonic()
