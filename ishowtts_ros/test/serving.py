@@ -1,11 +1,13 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""PyTriton runs one server per machine: tests that start one take turns."""
+"""Tests and a server: they take turns (PyTriton runs one per machine), and a gRPC client."""
 
 import contextlib
 import fcntl
 import threading
+
+import numpy as np
 
 _held = threading.local()  # how deep this thread already holds the lock
 
@@ -33,3 +35,44 @@ def one_server_at_a_time(tmp_path_factory):
         finally:
             _held.depth = 0
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def request(text: str, **extra) -> list:
+    """Build an ``f5_tts`` request: ``target_text`` and any other inputs, typed by kind."""
+    import tritonclient.grpc as grpcclient
+
+    inputs = []
+    arrays = {"reference_text": [[b""]], "target_text": [[text.encode()]]}
+    arrays.update(extra)
+    for name, value in arrays.items():
+        array = np.asarray(value)
+        if array.dtype.kind in "OSU":
+            array = array.astype(np.object_)
+        dtype = {"O": "BYTES", "f": "FP32", "i": "INT32"}[array.dtype.kind]
+        if array.dtype == np.int64:
+            dtype = "INT64"
+        item = grpcclient.InferInput(name, list(array.shape), dtype)
+        item.set_data_from_numpy(array)
+        inputs.append(item)
+    return inputs
+
+
+def infer(server, text: str, **extra) -> np.ndarray:
+    """Send one request to ``server``; return its waveform."""
+    import tritonclient.grpc as grpcclient
+
+    client = grpcclient.InferenceServerClient(server.grpc_url)
+    try:
+        result = client.infer("f5_tts", request(text, **extra))
+        return result.as_numpy("waveform").reshape(-1)
+    finally:
+        client.close()
+
+
+def request_voices() -> list:
+    """Build an ``f5_tts_voices`` request."""
+    import tritonclient.grpc as grpcclient
+
+    item = grpcclient.InferInput("request", [1, 1], "BYTES")
+    item.set_data_from_numpy(np.array([[b"list"]], dtype=np.object_))
+    return [item]

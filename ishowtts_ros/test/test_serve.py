@@ -19,7 +19,9 @@ import pytest
 import soundfile
 import yaml
 from processes import run_command
-from serving import one_server_at_a_time
+from serving import infer, one_server_at_a_time, request, request_voices
+
+from ishowtts_ros.bench.fleet import batch_counts
 
 grpcclient = pytest.importorskip("tritonclient.grpc")
 from tritonclient.utils import InferenceServerException  # noqa: E402
@@ -83,32 +85,6 @@ def clip(served, tmp_path_factory):
 def clip_voice(served, clip_path):
     samples, _ = soundfile.read(clip_path, dtype="float32")
     return served.voice_set.from_clip(samples, served.get_voice(None).spec.ref_text)
-
-
-def request(text: str, **extra) -> list:
-    inputs = []
-    arrays = {"reference_text": [[b""]], "target_text": [[text.encode()]]}
-    arrays.update(extra)
-    for name, value in arrays.items():
-        array = np.asarray(value)
-        if array.dtype.kind in "OSU":
-            array = array.astype(np.object_)
-        dtype = {"O": "BYTES", "f": "FP32", "i": "INT32"}[array.dtype.kind]
-        if array.dtype == np.int64:
-            dtype = "INT64"
-        item = grpcclient.InferInput(name, list(array.shape), dtype)
-        item.set_data_from_numpy(array)
-        inputs.append(item)
-    return inputs
-
-
-def infer(server, text: str, **extra) -> np.ndarray:
-    client = grpcclient.InferenceServerClient(server.grpc_url)
-    try:
-        result = client.infer("f5_tts", request(text, **extra))
-        return result.as_numpy("waveform").reshape(-1)
-    finally:
-        client.close()
 
 
 def max_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -213,15 +189,6 @@ def test_concurrent_requests_each_equal_alone_and_triton_counts_the_batches(serv
     print("batches formed (size: count):", {k: v for k, v in formed.items() if v})
 
 
-def batch_counts(client) -> dict:
-    stats = client.get_inference_statistics("f5_tts", as_json=True)
-    [model] = stats["model_stats"]
-    return {
-        int(batch["batch_size"]): int(batch["compute_infer"].get("count", 0))
-        for batch in model.get("batch_stats", [])
-    }
-
-
 @pytest.mark.parametrize(
     "name,extra,text",
     [
@@ -260,12 +227,6 @@ def test_model_control_needs_the_token_and_the_voices_are_listed(server, served)
     test_voice = voices["voices"]["test"]
     assert test_voice["ref_text"] == served.get_voice("test").spec.ref_text
     assert test_voice["seconds"] > 0
-
-
-def request_voices() -> list:
-    item = grpcclient.InferInput("request", [1, 1], "BYTES")
-    item.set_data_from_numpy(np.array([[b"list"]], dtype=np.object_))
-    return [item]
 
 
 def test_the_server_binds_loopback_only(server):
