@@ -31,35 +31,11 @@ import numpy as np
 
 from ishowtts_ros.bench.texts import robot_text
 from ishowtts_ros.serve.chunk_plan import ChunkPlanner
+from ishowtts_ros.serve.client_requests import chunk_request, voice_listing
 from ishowtts_ros.serve.server_process import ServeProcess
 
 READY_TIMEOUT_S = 600.0  # a cold compile cache on a big model takes minutes
 REQUEST_TIMEOUT_S = 600.0
-
-
-def bytes_input(grpcclient, name: str, value: bytes):
-    item = grpcclient.InferInput(name, [1, 1], "BYTES")
-    item.set_data_from_numpy(np.array([[value]], dtype=np.object_))
-    return item
-
-
-def chunk_request(grpcclient, chunk: str, voice: str, seed: int) -> list:
-    planned = grpcclient.InferInput("planned", [1, 1], "BOOL")
-    planned.set_data_from_numpy(np.array([[True]]))
-    seed_input = grpcclient.InferInput("seed", [1, 1], "INT64")
-    seed_input.set_data_from_numpy(np.array([[seed]], dtype=np.int64))
-    return [
-        bytes_input(grpcclient, "reference_text", b""),
-        bytes_input(grpcclient, "target_text", chunk.encode("utf-8")),
-        bytes_input(grpcclient, "voice", voice.encode("utf-8")),
-        planned,
-        seed_input,
-    ]
-
-
-def voice_listing(grpcclient, client) -> dict:
-    result = client.infer("f5_tts_voices", [bytes_input(grpcclient, "request", b"list")])
-    return json.loads(result.as_numpy("voices").reshape(-1)[0])
 
 
 def batch_counts(client) -> Dict[int, int]:
@@ -90,7 +66,7 @@ def run_fleet(server: ServeProcess, planner: ChunkPlanner, robots: int, texts: i
                 sent = time.perf_counter()
                 try:
                     for position, chunk in enumerate(planner.chunks(text, voice)):
-                        request = chunk_request(grpcclient, chunk, voice, index * 1000 + number)
+                        request = chunk_request(chunk, voice, index * 1000 + number)
                         wave = client.infer(
                             "f5_tts", request, client_timeout=REQUEST_TIMEOUT_S
                         ).as_numpy("waveform")
@@ -177,7 +153,7 @@ def main(argv=None) -> int:
         try:
             server.wait_ready(READY_TIMEOUT_S)
             client = grpcclient.InferenceServerClient(server.grpc_url)
-            planner = ChunkPlanner(config, voice_listing(grpcclient, client))
+            planner = ChunkPlanner(config, voice_listing(client))
             client.close()
             for robots in [int(n) for n in args.robots.split(",")]:
                 row = run_fleet(server, planner, robots, args.texts)

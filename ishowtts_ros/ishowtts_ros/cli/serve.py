@@ -15,6 +15,7 @@ Triton's dynamic batcher run as one batch. Binds to loopback unless told otherwi
 Model control, shared memory, tracing and logging need an access token (one of its own
 per start, or ``ISHOWTTS_SERVE_KEY``); with ``--require-key``, inference needs it too
 (HTTP header ``triton-access-token``; gRPC ``triton-grpc-protocol-triton-access-token``).
+``--log-verbose 1`` has Triton log each request, and each one a client cancelled.
 """
 
 from __future__ import annotations
@@ -28,15 +29,20 @@ import signal
 import sys
 import sysconfig
 
-from ishowtts_ros.serve.protocol import INPUTS, MODEL_NAME, OUTPUTS, Limits
+from ishowtts_ros.serve.protocol import (
+    INPUTS,
+    KEY_ENV,
+    MODEL_NAME,
+    OUTPUTS,
+    VOICES_MODEL,
+    Limits,
+)
 from ishowtts_ros.speech.memory import bound_memory_caches
 
 LOG = logging.getLogger("ishowtts-serve")
-VOICES_MODEL = "f5_tts_voices"
 BATCH_DELAY_US = 1000  # upstream's max_queue_delay_microseconds
 # Endpoints that need the access token; statistics stay open (upstream's client reads them).
 RESTRICTED = ["shared-memory", "model-repository", "trace", "logging"]
-KEY_ENV = "ISHOWTTS_SERVE_KEY"
 EXIT_TIMEOUT_S = 5  # a stop waits this long for requests in flight (Triton's default: 30)
 
 
@@ -55,6 +61,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         "--require-key",
         action="store_true",
         help=f"inference needs the access token too (set it in {KEY_ENV})",
+    )
+    parser.add_argument(
+        "--log-verbose",
+        type=int,
+        default=0,
+        help="Triton's verbose log level: 1 logs each request (and each cancellation)",
     )
     args = parser.parse_args(argv)
     if not 1 <= args.max_batch <= 64:
@@ -95,6 +107,7 @@ def serve(args, model) -> None:
         grpc_port=args.grpc_port,
         allow_metrics=False,
         exit_timeout_secs=EXIT_TIMEOUT_S,
+        log_verbose=args.log_verbose,
     )
     restricted = RESTRICTED + (["inference"] if args.require_key else [])
     security = TritonSecurityConfig(

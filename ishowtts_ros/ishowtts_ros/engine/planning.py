@@ -10,17 +10,16 @@ Chunks come from :mod:`.text_plan`; each chunk's length in frames follows upstre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, ContextManager, Dict, List
+from typing import TYPE_CHECKING, Callable, ContextManager, Dict, List
 
 from ishowtts_ros.engine.config import SynthesisSettings
 from ishowtts_ros.engine.errors import TextError
 from ishowtts_ros.engine.normalize import TextNormalizer
 from ishowtts_ros.engine.text import model_ref_text
-from ishowtts_ros.engine.text_plan import text_chunks
-from ishowtts_ros.engine.voices import Voice
+from ishowtts_ros.engine.text_plan import generated_frames, text_chunks
 
-SHORT_CHUNK_BYTES = 10
-SHORT_CHUNK_SPEED = 0.3  # upstream slows chunks under 10 bytes down, or they come out rushed
+if TYPE_CHECKING:  # the plan itself is torch-free: a robot without torch plans its chunks
+    from ishowtts_ros.engine.voices import Voice
 
 
 @dataclass
@@ -49,7 +48,7 @@ class Planner:
     phase: Callable[[str], ContextManager] = field(repr=False)
 
     def chunks(
-        self, text: str, voice: Voice, settings: SynthesisSettings, continuing: bool = False
+        self, text: str, voice: "Voice", settings: SynthesisSettings, continuing: bool = False
     ) -> List[str]:
         """Normalise and chunk ``text``; ``continuing``: no short first chunk."""
         with self.phase("normalise"):
@@ -66,7 +65,7 @@ class Planner:
             )
 
     def plans(
-        self, text: str, chunks: List[str], voice: Voice, settings: SynthesisSettings
+        self, text: str, chunks: List[str], voice: "Voice", settings: SynthesisSettings
     ) -> List[ChunkPlan]:
         """Size each of ``text``'s chunks as upstream does; none is a :class:`TextError`."""
         with self.phase("plan"):
@@ -76,13 +75,10 @@ class Planner:
             ref_text = model_ref_text(voice.ref_text)
             ref_frames = len(voice.reference.samples) // self.hop_length
             mel_frames = voice.mel.shape[1]
-            ref_bytes = len(ref_text.encode("utf-8"))
             plans = []
             for chunk in chunks:
-                gen_bytes = len(chunk.encode("utf-8"))
-                local_speed = SHORT_CHUNK_SPEED if gen_bytes < SHORT_CHUNK_BYTES else speed
                 tokens = convert_char_to_pinyin([ref_text + chunk])[0]
-                duration = ref_frames + int(ref_frames / ref_bytes * gen_bytes / local_speed)
+                duration = ref_frames + generated_frames(chunk, ref_text, ref_frames, speed)
                 # CFM.sample's floor: at least the text and the reference, plus one frame.
                 duration = max(max(len(tokens), mel_frames) + 1, duration)
                 plans.append(ChunkPlan(chunk, tokens, duration, ref_frames))

@@ -19,6 +19,8 @@ from ishowtts_ros.engine.text import MAX_CONTEXT_SECONDS, chunk_text, fit_to_voc
 # Room for the duration rule's rounding (a frame or two), as wide as the fixed bound it
 # replaced: 27 s in the default buckets' 27.3 s.
 BUCKET_MARGIN_SECONDS = 0.3
+SHORT_CHUNK_BYTES = 10
+SHORT_CHUNK_SPEED = 0.3  # upstream slows chunks under 10 bytes down, or they come out rushed
 
 
 def clause_context_seconds(buckets: Sequence[int], hop_length: int, sample_rate: int) -> float:
@@ -58,3 +60,14 @@ def text_chunks(
     budget = max_chunk_bytes(ref_text, ref_seconds, speed, context)
     clause_bound = max_chunk_bytes(ref_text, ref_seconds, speed, context_seconds)
     return chunk_text(text, budget, first_chunk_max_bytes, clause_bound)
+
+
+def generated_frames(chunk: str, ref_text: str, ref_frames: int, speed: float) -> int:
+    """Frames upstream generates for ``chunk`` after a reference of ``ref_frames``.
+
+    ``ref_text`` is the reference text as the model reads it; the rate of its bytes sets
+    the chunk's (upstream's ``infer_batch_process``).
+    """
+    gen_bytes = len(chunk.encode("utf-8"))
+    local_speed = SHORT_CHUNK_SPEED if gen_bytes < SHORT_CHUNK_BYTES else speed
+    return int(ref_frames / len(ref_text.encode("utf-8")) * gen_bytes / local_speed)

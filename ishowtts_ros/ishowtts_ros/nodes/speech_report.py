@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from ishowtts_ros.nodes.remote_speech import server_problem, server_report
 from ishowtts_ros.speech.diagnostics import speech_status
 from ishowtts_ros.status import StatusReport
 
@@ -21,7 +22,11 @@ def speech_report(node) -> StatusReport:
     info = {"nfe_step": str(node.synthesis.nfe_step)}
     usable, unusable = [], {}
     warm_up = compile_problem = ""
-    if engine is not None:
+    if node.remote is not None:
+        info.update(server_report(node.remote))
+        usable, unusable = list(engine.voices), dict(engine.voice_errors)
+        compile_problem = server_problem(node.remote)
+    elif engine is not None:
         compiled, buckets = engine.runtime.compile_progress()
         health = engine.runtime.health
         info.update(

@@ -35,10 +35,16 @@ from ishowtts_ros.nodes.audio_outputs import make_fallback, make_outputs
 from ishowtts_ros.nodes.barge_in import BargeIn
 from ishowtts_ros.nodes.node_runner import run_node
 from ishowtts_ros.nodes.progress_topic import serve_progress_and_heard
+from ishowtts_ros.nodes.remote_speech import speak_through_servers
 from ishowtts_ros.nodes.ros_diagnostics import diagnostic_array
 from ishowtts_ros.nodes.ros_parameters import declare_parameters
 from ishowtts_ros.nodes.speech_report import speech_report
 from ishowtts_ros.nodes.text_input import TextInput
+from ishowtts_ros.nodes.voice_changes import (
+    fall_back_to_the_default_voice,
+    registry_voice_ids,
+    use_voices,
+)
 from ishowtts_ros.nodes.sound_play_interface import serve_sound_play
 from ishowtts_ros.speech.idle_work import warm_cache_child
 from ishowtts_ros.speech.memory import bound_memory_caches
@@ -99,9 +105,10 @@ class TtsNode(Node):
         )
         self.create_timer(1.0, self._publish_diagnostics, callback_group=self.service_callbacks)
         self.add_on_set_parameters_callback(self._on_set_parameters)
-        self.engine = None
+        self.engine = self.remote = speak_through_servers(self)  # None: the local engine speaks
         self._loading = threading.Thread(target=self._load_engine, name="engine-load", daemon=True)
-        self._loading.start()
+        if self.remote is None or self.settings.local_engine:
+            self._loading.start()
         self.speaker.start()
 
     # -- set-up ---------------------------------------------------------------------------
@@ -122,54 +129,19 @@ class TtsNode(Node):
 
     def _subscribe_text_topics(self) -> None:
         self.text_input = TextInput(self, self.text_callbacks)
-        self._voices_lock = threading.Lock()
-        try:
-            specs = load_voice_registry(self.engine_config.voices_file)
-        except (OSError, ValueError) as exc:  # the engine cannot load either, and says so
-            self.get_logger().error(f"voices file unusable, no tts/text/<voice> topics: {exc}")
-            self.get_logger().debug(traceback.format_exc())
-            specs = []
-        self.text_input.subscribe_voices([spec.id for spec in specs])
+        self.voices_lock = threading.Lock()
+        self.text_input.subscribe_voices(registry_voice_ids(self))
 
     def read_voices(self, voices_file: str) -> list:
         """Read a registry (not used yet); raise ValueError/OSError naming the problem."""
+        if self.remote is not None:
+            raise ValueError("the voices are the synthesis server's: change them there")
         if self.engine is None:
             raise ValueError("the engine is still loading (or failed): voices cannot change now")
         return load_voice_registry(voices_file)
 
-    def use_voices(self, voices_file: str, specs: list) -> str:
-        """Make ``specs`` (read from ``voices_file``) the voices; return a summary."""
-        with self._voices_lock:  # the reload service and parameter changes both get here
-            # Clips are encoded by the model: on the speaker's thread, between utterances.
-            self.speaker.on_speaker_thread(
-                lambda: self.engine.set_voices(specs), timeout=BUSY_STEP_WAIT_S
-            )
-            self.text_input.subscribe_voices([spec.id for spec in specs])
-            self.engine_config.voices_file = voices_file
-        unusable = "; ".join(f"{k} ({v})" for k, v in self.engine.voice_errors.items())
-        summary = f"voices: {', '.join(self.engine.voices) or 'none'}"
-        summary += f"; unusable: {unusable}" if unusable else ""
-        self.get_logger().info(
-            f"voices reloaded from {voices_file or 'the example voice'}: {summary}"
-        )
-        return summary
-
     def _voice_gone(self, voice: str) -> bool:
         return bool(voice) and voice not in self.engine.voices
-
-    def _fall_back_to_the_default_voice(self, why: str = "is gone from the reloaded voices"):
-        """Speak tts/text in the default voice: the current one is not among the voices."""
-        self.get_logger().error(
-            f"voice {self.settings.voice!r} {why}: tts/text speaks in the default voice "
-            f"{self.engine.default_voice!r}"
-        )
-        self.settings = self.settings.replace(voice="")
-
-        def reset() -> None:  # after this callback: a parameter cannot change inside one
-            self.destroy_timer(timer)
-            self.set_parameters([Parameter("voice", value="")])
-
-        timer = self.create_timer(0.01, reset, callback_group=self.service_callbacks)
 
     def _load_engine(self) -> None:
         from ishowtts_ros.engine import Engine
@@ -179,12 +151,15 @@ class TtsNode(Node):
         except Exception as exc:  # the node stays up and reports the cause
             self.get_logger().error(f"engine failed to load: {exc}")
             self.get_logger().debug(traceback.format_exc())
-            self.speaker.engine_failed(str(exc))
+            if self.remote is None:
+                self.speaker.engine_failed(str(exc))
             return
+        child = warm_cache_child(self.engine_config) if self.settings.compile_in_child else None
+        if self.remote is not None:  # the fallback of the servers
+            return self.remote.use_local(engine, self.speaker, child)
         self.engine = engine
         if self._voice_gone(self.settings.voice):  # accepted unchecked while it loaded
-            self._fall_back_to_the_default_voice(f"is not one of {', '.join(engine.voices)}")
-        child = warm_cache_child(self.engine_config) if self.settings.compile_in_child else None
+            fall_back_to_the_default_voice(self, f"is not one of {', '.join(engine.voices)}")
         self.speaker.engine_loaded(engine, fill_cache=child)
         self.get_logger().info(
             f"speaking: voices {', '.join(engine.voices) or 'none'}; warming up while idle"
@@ -233,13 +208,13 @@ class TtsNode(Node):
     def _on_reload_voices(self, request, response):
         voices_file = self.engine_config.voices_file
         try:
-            response.message = self.use_voices(voices_file, self.read_voices(voices_file))
+            response.message = use_voices(self, voices_file, self.read_voices(voices_file))
             response.success = True
         except (OSError, ValueError, RuntimeError) as exc:  # TimeoutError is an OSError
             response.success, response.message = False, f"voices unchanged: {exc}"
             return response
         if self._voice_gone(self.settings.voice):
-            self._fall_back_to_the_default_voice()
+            fall_back_to_the_default_voice(self)
         return response
 
     def _on_set_parameters(self, parameters: List[Parameter]) -> SetParametersResult:
@@ -263,12 +238,12 @@ class TtsNode(Node):
                 )
         if specs is not None:
             try:
-                self.use_voices(voices_file, specs)
+                use_voices(self, voices_file, specs)
             except (OSError, RuntimeError) as exc:  # the speaker busy past the bound, or closed
                 return SetParametersResult(successful=False, reason=f"voices unchanged: {exc}")
         self.synthesis, self.settings = synthesis, settings
         if specs is not None and self._voice_gone(settings.voice):
-            self._fall_back_to_the_default_voice()
+            fall_back_to_the_default_voice(self)
         for dropped, reason in self.queue.configure(settings.max_queue, settings.queue_policy):
             self.speaker.drop_all([dropped], reason)
         return SetParametersResult(successful=True)
@@ -284,7 +259,10 @@ class TtsNode(Node):
         Bounded (:mod:`ishowtts_ros.stop_bounds`); a second signal ends the wait.
         """
         self.speaker.close(timeout=BUSY_STEP_WAIT_S)
-        self._loading.join(BUSY_STEP_WAIT_S)
+        if self.remote is not None:
+            self.remote.pool.close()
+        if self._loading.ident is not None:
+            self._loading.join(BUSY_STEP_WAIT_S)
         for sink in self.speaker.sinks:
             sink.close()
 

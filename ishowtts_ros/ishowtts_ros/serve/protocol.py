@@ -38,6 +38,9 @@ INPUTS = {
     "planned": (np.bool_, (1,), True),
 }
 OUTPUTS = {"waveform": (np.float32, (-1,))}
+VOICES_MODEL = "f5_tts_voices"
+KEY_ENV = "ISHOWTTS_SERVE_KEY"  # the shared key, for the server and its robots alike
+GRPC_KEY_HEADER = "triton-grpc-protocol-triton-access-token"  # Triton's, for gRPC
 
 
 class BadInput(ValueError):

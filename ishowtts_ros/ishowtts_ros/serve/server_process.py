@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from typing import Optional, Tuple
 
 MODELS = ("f5_tts", "f5_tts_voices")
 
@@ -34,13 +35,21 @@ class ServeProcess:
     ``env_key``: the access token, handed over in the environment (never on a command line).
     """
 
-    def __init__(self, config: str, log_path: str, *args: str, env_key: str = ""):
-        self.http_port, self.grpc_port = free_port(), free_port()
+    def __init__(
+        self,
+        config: str,
+        log_path: str,
+        *args: str,
+        env_key: str = "",
+        ports: Optional[Tuple[int, int]] = None,
+    ):
+        """``ports``: HTTP and gRPC (a server started again where it was); default free ones."""
+        self.http_port, self.grpc_port = ports or (free_port(), free_port())
         self.log_path = log_path
         command = [sys.executable, "-m", "ishowtts_ros.cli.serve", "--config", config]
         command += ["--http-port", str(self.http_port), "--grpc-port", str(self.grpc_port)]
         env = dict(os.environ, ISHOWTTS_SERVE_KEY=env_key) if env_key else None
-        with open(log_path, "w") as log:
+        with open(log_path, "a") as log:
             self.process = subprocess.Popen(
                 [*command, *args],
                 env=env,

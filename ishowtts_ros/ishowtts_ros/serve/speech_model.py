@@ -59,11 +59,19 @@ class SpeechModel:
         return [{"voices": np.array([[listing]], dtype=np.bytes_)} for _ in requests]
 
     def voice_listing(self) -> dict:
-        """Voice ids with their reference text, length and speed; the default voice."""
+        """List what a client needs to chunk texts as this engine would (see :mod:`.chunk_plan`).
+
+        Voice ids with their reference text, length and speed; the default voice; the
+        vocab (characters the model can say) and the context a chunk plus reference fits.
+        """
         engine = self.engine
         return {
             "default": engine.default_voice,
             "sample_rate": engine.sample_rate,
+            "hop_length": engine.hop_length,
+            "context_s": engine.planner.context_seconds,
+            "vocab": list(engine.vocab),
+            "unusable": dict(engine.voice_errors),
             "voices": {
                 voice_id: {
                     "ref_text": voice.spec.ref_text,

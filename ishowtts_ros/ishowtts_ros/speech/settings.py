@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Tuple, Union
 
 from ishowtts_ros.engine.config import ENGINE_PARAMS, EngineConfig
 from ishowtts_ros.parameters import Param, check_all
+from ishowtts_ros.serve.server_pool import server_address
 from ishowtts_ros.speech.fallback_voice import FALLBACK_VOICES
 from ishowtts_ros.speech.queue import POLICIES
 
@@ -49,9 +50,15 @@ class SpeechSettings:
     interrupt_topic: str = ""
     interrupt_min_s: float = 0.5
     interrupt_drops_queue: bool = True
+    synthesis_server: str = ""
+    synthesis_servers: List[str] = field(default_factory=list)
+    server_timeout_s: float = 5.0
+    local_engine: bool = False
 
     def __post_init__(self) -> None:
         check_all(self, SPEECH_PARAMS)
+        for url in self.servers():
+            server_address(url)  # raises naming the value
         playback_latency(self.audio_latency)  # raises naming the value
         for topic in self.text_topics:
             if not isinstance(topic, str) or not topic or " " in topic:
@@ -59,6 +66,10 @@ class SpeechSettings:
         for folder in self.sound_dirs:
             if not isinstance(folder, str) or not folder.startswith("/"):
                 raise ValueError(f"sound_dirs entries must be absolute folders, got {folder!r}")
+
+    def servers(self) -> List[str]:
+        """Return the synthesis servers, in the order tried; none: the local engine speaks."""
+        return [url for url in (self.synthesis_server, *self.synthesis_servers) if url]
 
     def replace(self, **changes: Any) -> "SpeechSettings":
         return dataclasses.replace(self, **changes)
@@ -136,6 +147,18 @@ SPEECH_PARAMS = {
         "user speech shorter than this does not interrupt (a cough, an uh-huh)", True, 0.0, 10.0
     ),
     "interrupt_drops_queue": Param("an interrupt also drops the texts waiting", True),
+    "synthesis_server": Param(
+        "speak through this ishowtts-serve, grpc://host:8001 (no torch loads here); "
+        "empty = the local engine"
+    ),
+    "synthesis_servers": Param("more servers, tried after synthesis_server in this order"),
+    "server_timeout_s": Param(
+        "a server taking longer than this for one chunk counts as down", False, 0.1, 600.0
+    ),
+    "local_engine": Param(
+        "with synthesis servers: load the local engine too, to speak when none answers "
+        "(else the fallback voice does)"
+    ),
 }
 
 
