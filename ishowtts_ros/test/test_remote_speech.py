@@ -1,0 +1,272 @@
+# Copyright 2026 The ishowtts_ros Authors
+# SPDX-License-Identifier: MIT
+
+"""tts_node as a thin client of a real ``ishowtts-serve`` process (PyTriton's Triton).
+
+One server for the module, its Triton log verbose (it shows each request a client
+cancelled); the last test kills it mid-text and starts it again on the same ports.
+"""
+
+import os
+import signal
+import socket
+import threading
+
+import pytest
+from audio_common_msgs.msg import AudioDataStamped
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus
+from std_msgs.msg import String
+from std_srvs.srv import Trigger
+
+from ros_harness import RosHarness, wait_for
+from serving import one_server_at_a_time
+from test_tts_node import (
+    LONG,
+    PARAGRAPH,
+    REPLY,
+    gaps_between,
+    make_node,
+    seconds_of,
+    statuses,
+    stream_reply,
+)
+from test_tts_node_process import EXIT_TIMEOUT_S, start, stop
+
+from ishowtts_ros.engine.joining import joined_length
+from ishowtts_ros.serve.client_requests import chunk_request
+from ishowtts_ros.serve.server_pool import ServerPool
+from ishowtts_ros.serve.server_process import ServeProcess, free_port
+
+pytest.importorskip("tritonclient.grpc")
+CANCELLED = "Cancellation notification received"  # Triton's verbose log, per cancelled request
+
+
+@pytest.fixture
+def ros():
+    harness = RosHarness()
+    yield harness
+    harness.close()
+
+
+@pytest.fixture(scope="module")
+def served(test_model, tmp_path_factory):
+    """``{"server": ServeProcess}`` (a test may start it again); stopped at the end."""
+    with one_server_at_a_time(tmp_path_factory):
+        log = tmp_path_factory.mktemp("remote") / "serve.log"
+        holder = {"server": ServeProcess(test_model["config"], str(log), "--log-verbose", "1")}
+        try:
+            holder["server"].wait_ready(timeout=300)
+            yield holder
+        finally:
+            holder["server"].stop()
+
+
+def url(served) -> str:
+    return f"grpc://{served['server'].grpc_url}"
+
+
+def thin_client(ros, test_model, served, **params):
+    """Start a tts_node speaking through the module's server; return it once voices are listed."""
+    node = make_node(ros, test_model, synthesis_server=url(served), **params)
+    assert wait_for(lambda: node.remote.planner is not None, 60.0), node.remote.pool.problems()
+    return node
+
+
+def served_requests(served) -> int:
+    """Count the requests the server's ``f5_tts`` answered (Triton's statistics)."""
+    import tritonclient.grpc as grpcclient
+
+    client = grpcclient.InferenceServerClient(served["server"].grpc_url)
+    try:
+        [model] = client.get_inference_statistics("f5_tts", as_json=True)["model_stats"]
+        return int(model.get("inference_count", 0))
+    finally:
+        client.close()
+
+
+def remote_seconds(node, text: str) -> float:
+    """Seconds of speech the server makes of ``text``'s planned chunks, cross-faded."""
+    plans = node.engine.plan(text)
+    lengths = [(plan.duration - plan.ref_frames) * node.engine.hop_length for plan in plans]
+    fade = int(node.engine_config.cross_fade_s * 24000)
+    return joined_length(lengths, fade) / 24000
+
+
+def test_two_texts_through_a_server_are_heard_in_full_without_a_gap(ros, test_model, served):
+    node = thin_client(ros, test_model, served)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text")
+    answered = served_requests(served)
+    first, second = PARAGRAPH, "Turning left now."
+    publisher.publish(String(data=first))
+    assert wait_for(lambda: len(audio) >= 1, 60.0)  # the first is heard: the second follows it
+    publisher.publish(String(data=second))
+    assert wait_for(lambda: node.stats.spoken == 2, 120.0), node.stats.last_error
+    total = remote_seconds(node, first) + remote_seconds(node, second)
+    assert wait_for(lambda: seconds_of(audio.messages) >= total - 1e-6, 10.0)  # may trail
+    assert seconds_of(audio.messages) == pytest.approx(total, abs=1e-6)
+    gap = max(gaps_between(audio.messages))
+    print(f"largest gap: {gap * 1000:.1f} ms")
+    assert -1e-6 <= gap <= 1e-6
+    chunks = len(node.engine.plan(first)) + len(node.engine.plan(second))
+    assert chunks >= 3 and served_requests(served) - answered == chunks  # one request a chunk
+    assert node.remote.said_without_server == 0 and node.stats.failed == 0
+
+
+def test_a_stop_cancels_the_request_in_flight_on_the_server(ros, test_model, served):
+    # Long chunks at NFE 32: the server is still computing when the stop comes.
+    node = thin_client(ros, test_model, served, nfe_step=32, first_chunk_max_bytes=0)
+    server = node.remote.pool.servers[0]
+    sent, stopped = threading.Event(), threading.Event()
+    send = server.client.async_infer
+
+    def send_then_wait_for_the_stop(model, *args, **kwargs):  # the gate: sent, then held
+        call = send(model, *args, **kwargs)
+        if model == "f5_tts" and not sent.is_set():
+            sent.set()
+            stopped.wait(60.0)
+        return call
+
+    server.client.async_infer = send_then_wait_for_the_stop
+    log_before = len(served["server"].log())
+    publisher = ros.publisher(String, "tts/text")
+    publisher.publish(String(data=LONG))
+    assert sent.wait(60.0)
+    assert ros.call(Trigger, "tts/stop", Trigger.Request()).success
+    stopped.set()
+    assert wait_for(lambda: node.remote.pool.cancelled == 1, 30.0)
+    assert wait_for(lambda: CANCELLED in served["server"].log()[log_before:], 30.0)
+    assert wait_for(lambda: node.stats.dropped == 1, 10.0) and node.stats.spoken == 0
+    server.client.async_infer = send
+    publisher.publish(String(data="Still here."))  # the server goes on answering
+    assert wait_for(lambda: node.stats.spoken == 1, 120.0), node.stats.last_error
+    assert node.remote.said_without_server == 0
+
+
+def test_a_streamed_reply_is_spoken_through_the_server(ros, test_model, served):
+    node = thin_client(ros, test_model, served)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text_stream")
+    answered = served_requests(served)
+    stream_reply(publisher, REPLY)
+    publisher.publish(String(data=""))  # the end of the reply
+    assert wait_for(lambda: node.stats.spoken == 1, 120.0), node.stats.last_error
+    sentences = [s for s in REPLY.replace(". ", ".|").split("|") if s]
+    assert served_requests(served) - answered >= len(sentences)
+    assert wait_for(lambda: seconds_of(audio.messages) >= 3.0, 10.0)
+    assert node.remote.said_without_server == 0 and node.stats.dropped == 0
+
+
+def test_a_thin_client_process_loads_no_torch(ros, test_model, served):
+    process = start(
+        test_model, f"synthesis_server:={url(served)}", "play_audio:=false", "publish_audio:=true"
+    )
+    try:
+        audio = ros.subscribe(AudioDataStamped, "tts/audio")
+        publisher = ros.publisher(String, "tts/text")
+        publisher.publish(String(data="Hello from a robot without torch."))
+        assert wait_for(lambda: len(audio) >= 1, 120.0)
+        with open(f"/proc/{process.pid}/maps") as maps:
+            mapped = maps.read()
+        assert "/numpy/" in mapped  # extension modules show in the map: torch's would too
+        assert "/torch/" not in mapped and "libtorch" not in mapped
+    finally:
+        code, output = stop(process, signal.SIGINT)
+    assert code == 0, output
+    assert "speaking through grpc://" in output
+
+
+def test_a_server_killed_mid_text_the_fallback_finishes_it_then_the_server_is_back(
+    ros, test_model, served
+):
+    node = thin_client(ros, test_model, served, fallback_voice="espeak-ng")
+    assert node.remote.fallback is not None, "espeak-ng is missing (scripts/setup.sh installs it)"
+    diagnostics = ros.subscribe(DiagnosticArray, "/diagnostics")
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    publisher = ros.publisher(String, "tts/text")
+    pool, first_server = node.remote.pool, served["server"]
+    infer, calls = pool.infer, []
+
+    def kill_the_server_before_the_second_chunk(inputs, cancel):
+        calls.append(inputs)
+        if len(calls) == 2:
+            os.killpg(first_server.process.pid, signal.SIGKILL)
+            first_server.process.wait(EXIT_TIMEOUT_S)
+        return infer(inputs, cancel)
+
+    pool.infer = kill_the_server_before_the_second_chunk
+    publisher.publish(String(data=PARAGRAPH))
+    assert wait_for(lambda: node.stats.spoken == 1, 120.0), node.stats.last_error
+    assert node.stats.failed == node.stats.dropped == 0
+    assert len(calls) == 2 and node.remote.said_without_server == 1
+    first_chunk_s = remote_seconds(node, node.engine.plan(PARAGRAPH)[0].text)
+    assert wait_for(lambda: seconds_of(audio.messages) > first_chunk_s + 0.5, 10.0)
+
+    def warned():
+        found = [s for s in statuses(diagnostics) if s.level == DiagnosticStatus.WARN]
+        return found and url(served) in found[-1].message and "espeak-ng" in found[-1].message
+
+    assert wait_for(warned, 30.0), [s.message for s in statuses(diagnostics)][-3:]
+
+    # The server starts again where it was; the node finds it (its probes back off).
+    served["server"] = ServeProcess(
+        test_model["config"],
+        first_server.log_path,
+        "--log-verbose",
+        "1",
+        ports=(first_server.http_port, first_server.grpc_port),
+    )
+    served["server"].wait_ready(timeout=300)
+    assert wait_for(lambda: pool.answering(), 90.0), pool.problems()
+    pool.infer = infer
+    answered = served_requests(served)
+    publisher.publish(String(data="Back again."))
+    assert wait_for(lambda: node.stats.spoken == 2, 120.0), node.stats.last_error
+    assert node.remote.said_without_server == 1 and served_requests(served) > answered
+    assert wait_for(lambda: statuses(diagnostics)[-1].level == DiagnosticStatus.OK, 30.0)
+
+
+@pytest.fixture
+def hung_host():
+    """Yield an address that takes connections and never answers (a hung server)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield f"grpc://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_servers_are_tried_in_order_and_those_down_are_named(served, hung_host):
+    dead = f"grpc://127.0.0.1:{free_port()}"
+    pool = ServerPool([hung_host, dead, url(served)], timeout_s=1.0)
+    pool.start()
+    try:
+        assert wait_for(lambda: pool.listing is not None, 60.0), pool.problems()
+        wave, said_by = pool.infer(chunk_request("Hello there.", "test", seed=1), None)
+        assert said_by == served["server"].grpc_url and wave.size > 0
+        problems = pool.problems()
+        assert len(problems) == 2 and "DEADLINE_EXCEEDED" in problems[0]  # too slow
+        assert dead in problems[1] and "UNAVAILABLE" in problems[1]  # nobody there
+    finally:
+        pool.close()
+
+
+def test_no_server_and_no_fallback_the_text_fails_naming_the_server(ros, test_model):
+    dead = f"grpc://127.0.0.1:{free_port()}"
+    node = make_node(ros, test_model, synthesis_server=dead, fallback_voice="none")
+    assert wait_for(lambda: "UNAVAILABLE" in " ".join(node.remote.pool.problems()), 30.0)
+    ros.publisher(String, "tts/text").publish(String(data="Nobody can say this."))
+    assert wait_for(lambda: node.stats.failed == 1, 30.0)
+    assert dead in node.stats.last_error and node.stats.spoken == 0
+
+
+def test_no_server_the_local_engine_speaks_when_asked_to_load(ros, test_model, engine):
+    dead = f"grpc://127.0.0.1:{free_port()}"
+    node = make_node(ros, test_model, synthesis_server=dead, local_engine=True)
+    assert wait_for(lambda: node.remote.local is not None, 60.0)
+    audio = ros.subscribe(AudioDataStamped, "tts/audio")
+    ros.publisher(String, "tts/text").publish(String(data=PARAGRAPH))
+    assert wait_for(lambda: node.stats.spoken == 1, 120.0), node.stats.last_error
+    expected = engine.estimate_seconds(PARAGRAPH)  # the same model, here
+    assert wait_for(lambda: seconds_of(audio.messages) >= expected - 1e-6, 10.0)
+    assert seconds_of(audio.messages) == pytest.approx(expected, abs=1e-6)
+    assert node.remote.said_without_server == 1
