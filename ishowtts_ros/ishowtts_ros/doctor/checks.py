@@ -67,9 +67,18 @@ def runtime_requirements() -> List[str]:
     Those pinned for one machine only (torch, torchaudio: JetPack's on a Jetson) are left
     to the torch checks.
     """
-    text = importlib.resources.files("ishowtts_ros").joinpath("requirements.txt").read_text()
-    lines = (line.split("#")[0].strip() for line in text.splitlines())
-    return [re.match(r"[A-Za-z0-9_.-]+", line)[0] for line in lines if line and ";" not in line]
+    return _requirements("requirements.txt")
+
+
+def _requirements(name: str) -> List[str]:
+    text = importlib.resources.files("ishowtts_ros").joinpath(name).read_text()
+    names = []
+    for line in (line.split("#")[0].strip() for line in text.splitlines()):
+        if line.startswith("-r "):  # a list it includes, beside it
+            names += _requirements(line[3:].strip())
+        elif line and ";" not in line:
+            names.append(re.match(r"[A-Za-z0-9_.-]+", line)[0])
+    return names
 
 
 def packages() -> List[Check]:

@@ -12,10 +12,19 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from ishowtts_ros.engine.model_spec import load_model_spec
 from ishowtts_ros.nodes.audio_topics import AudioTopics
+from ishowtts_ros.serve.protocol import SAMPLE_RATE
 from ishowtts_ros.speech.pacing import PacedOutput
 from ishowtts_ros.speech.settings import playback_latency
+
+
+def model_sample_rate(node) -> int:
+    """Return the rate speech comes at: the servers' (24 kHz, upstream's) or the model's."""
+    if node.settings.servers():
+        return SAMPLE_RATE
+    from ishowtts_ros.engine.model_spec import load_model_spec  # f5-tts's configs
+
+    return int(load_model_spec(node.engine_config.model).mel["target_sample_rate"])
 
 
 def make_outputs(node) -> Tuple[object, object, list]:
@@ -25,7 +34,7 @@ def make_outputs(node) -> Tuple[object, object, list]:
     """
     player = audio_output = None
     try:
-        sample_rate = int(load_model_spec(node.engine_config.model).mel["target_sample_rate"])
+        sample_rate = model_sample_rate(node)
     except (OSError, ValueError) as exc:  # the engine will not load either, and says why
         node.get_logger().error(f"no audio outputs: {exc}")
         return None, None, []
