@@ -204,6 +204,23 @@ def test_a_repeating_sound_with_no_output_lasts_its_length_each_time_and_stops(e
         speaker.close()
 
 
+def test_with_no_output_a_text_ends_as_spoken_and_speaking_ends(engine, caplog):
+    """No sound card and no tts/audio (a thin client without audio_common_msgs)."""
+    speaking, stats = SpeakingLog(), SpeechStats()
+    speaker = Speaker(TextQueue(), stats, [], speaking, engine.config.synthesis)
+    speaker.engine_loaded(engine)
+    text = Utterance("Quiet words.")
+    speaker.queue.put(text)
+    speaker.start()
+    try:
+        assert text.done.wait(WAIT_S) and text.outcome == "spoken"
+        assert speaking.quiet.wait(WAIT_S) and speaking.values[-2:] == [True, False]
+        assert stats.spoken == 1
+        assert "the speaker failed" not in caplog.text
+    finally:
+        speaker.close()
+
+
 class HeldSpeakingLog(SpeakingLog):
     """Holds the first "speaking false" as it is published, until the test opens ``gate``."""
 

@@ -77,7 +77,8 @@ class Hearing:
         ``played`` is False when a stop dropped some of it on any output.
         """
         if not self.sinks:
-            then(True)
+            with self.changed:  # as an output's callback would be: under the lock
+                then(True)
             return
         waiting = [len(self.sinks)]
         complete = [True]
