@@ -153,6 +153,8 @@ class RemoteEngine:
     ) -> Iterator[AudioChunk]:
         """Say ``chunks`` without a server: the local engine, else the fallback voice."""
         text = " ".join(chunks)
+        if self.local is None and self.fallback is None:
+            raise NoServerAnswered(f"{reason}; no local engine or fallback voice to say it")
         self.said_without_server += 1
         if self.local is not None:
             LOG.warning(
@@ -165,8 +167,6 @@ class RemoteEngine:
                 text, voice, settings, cancel=cancel, continuing=continuing
             )
             return
-        if self.fallback is None:
-            raise NoServerAnswered(f"{reason}; no local engine or fallback voice to say it")
         LOG.warning(
             "no synthesis server answered (%s): %s says %s",
             reason,
