@@ -34,6 +34,7 @@ from test_tts_node_process import EXIT_TIMEOUT_S, start, stop
 
 from ishowtts_ros.engine.joining import joined_length
 from ishowtts_ros.serve.client_requests import chunk_request
+from ishowtts_ros.serve.protocol import GRPC_KEY_HEADER, KEY_ENV, VOICES_MODEL
 from ishowtts_ros.serve.server_pool import ServerPool
 from ishowtts_ros.serve.server_process import ServeProcess, free_port
 
@@ -72,11 +73,12 @@ def thin_client(ros, test_model, served, **params):
     return node
 
 
-def served_requests(served) -> int:
+def served_requests(served) -> int:  # served: the module's holder, or a ServeProcess
     """Count the requests the server's ``f5_tts`` answered (Triton's statistics)."""
     import tritonclient.grpc as grpcclient
 
-    client = grpcclient.InferenceServerClient(served["server"].grpc_url)
+    server = served["server"] if isinstance(served, dict) else served
+    client = grpcclient.InferenceServerClient(server.grpc_url)
     try:
         [model] = client.get_inference_statistics("f5_tts", as_json=True)["model_stats"]
         return int(model.get("inference_count", 0))
@@ -174,6 +176,47 @@ def test_a_thin_client_process_loads_no_torch(ros, test_model, served):
         code, output = stop(process, signal.SIGINT)
     assert code == 0, output
     assert "speaking through grpc://" in output
+
+
+def test_a_server_listing_no_voices_is_sent_the_robot_s_clips_with_its_key(
+    ros, test_model, tmp_path, tmp_path_factory, monkeypatch
+):
+    """As upstream's Triton deployment: model f5_tts alone; here it also needs the key."""
+    key = "fleet-secret-456"
+    with one_server_at_a_time(tmp_path_factory):  # beside the module's own
+        server = ServeProcess(
+            test_model["config"], str(tmp_path / "serve.log"), "--require-key", env_key=key
+        )
+        try:
+            server.wait_ready(timeout=300)
+            import tritonclient.grpc as grpcclient
+
+            control = grpcclient.InferenceServerClient(server.grpc_url)
+            control.unload_model(VOICES_MODEL, headers={GRPC_KEY_HEADER: key})
+            assert wait_for(lambda: not control.is_model_ready(VOICES_MODEL), 30.0)
+            control.close()
+            monkeypatch.setenv(KEY_ENV, key)
+            node = make_node(ros, test_model, synthesis_server=f"grpc://{server.grpc_url}")
+            assert wait_for(lambda: node.remote.planner is not None, 60.0), (
+                node.remote.pool.problems()
+            )
+            assert node.remote.pool.servers[0].upstream
+            client, sent = node.remote.pool.servers[0].client, []
+            send = client.async_infer
+
+            def send_and_note_the_inputs(model, inputs, *args, **kwargs):
+                sent.append(sorted(item.name() for item in inputs))
+                return send(model, inputs, *args, **kwargs)
+
+            client.async_infer = send_and_note_the_inputs
+            ros.publisher(String, "tts/text").publish(String(data=PARAGRAPH))
+            assert wait_for(lambda: node.stats.spoken == 1, 120.0), node.stats.last_error
+            upstream = ["reference_text", "reference_wav", "reference_wav_len", "target_text"]
+            assert sent and all(names == upstream for names in sent)
+            assert served_requests(server) == len(sent) == len(node.engine.plan(PARAGRAPH))
+            assert node.remote.said_without_server == 0
+        finally:
+            assert server.stop() == 0, server.log()
 
 
 def test_a_server_killed_mid_text_the_fallback_finishes_it_then_the_server_is_back(

@@ -14,6 +14,7 @@ from typing import Dict, Optional
 
 from ishowtts_ros.serve.protocol import KEY_ENV
 from ishowtts_ros.serve.remote_engine import RemoteEngine
+from ishowtts_ros.serve.robot_voices import robot_listing
 from ishowtts_ros.serve.server_pool import ServerPool
 
 
@@ -31,7 +32,12 @@ def speak_through_servers(node) -> Optional[RemoteEngine]:
         node.text_input.subscribe_voices(list(listing["voices"]))
 
     pool = ServerPool(
-        urls, node.settings.server_timeout_s, os.environ.get(KEY_ENV, ""), on_listing=listed
+        urls,
+        node.settings.server_timeout_s,
+        os.environ.get(KEY_ENV, ""),
+        on_listing=listed,
+        robot_listing=lambda: robot_listing(node.engine_config),
+        send_clips=node.settings.send_voice_clips,
     )
     remote = RemoteEngine(node.engine_config, pool, node.speaker.fallback)
     node.speaker.engine_loaded(remote)

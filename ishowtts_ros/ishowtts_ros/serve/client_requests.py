@@ -49,6 +49,20 @@ def chunk_request(
     return inputs
 
 
+def clip_request(chunk: str, clip: np.ndarray, ref_text: str) -> list:
+    """Build upstream's inputs: ``chunk`` in the voice of ``clip`` (24 kHz) saying ``ref_text``."""
+    import tritonclient.grpc as grpcclient
+
+    wav = grpcclient.InferInput("reference_wav", [1, len(clip)], "FP32")
+    wav.set_data_from_numpy(clip.astype(np.float32)[None, :])
+    return [
+        wav,
+        _input("reference_wav_len", len(clip)),
+        _input("reference_text", ref_text.encode("utf-8")),
+        _input("target_text", chunk.encode("utf-8")),
+    ]
+
+
 def listing_request() -> list:
     """Build the inputs of an ``f5_tts_voices`` request."""
     import tritonclient.grpc as grpcclient

@@ -12,6 +12,7 @@ voice, so no text is lost; the next text tries the servers again.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -26,7 +27,7 @@ from ishowtts_ros.engine.joining import AudioChunk, CrossFade
 from ishowtts_ros.engine.planning import ChunkPlan
 from ishowtts_ros.engine.text import preview
 from ishowtts_ros.serve.chunk_plan import SAMPLE_RATE, ChunkPlanner
-from ishowtts_ros.serve.client_requests import chunk_request
+from ishowtts_ros.serve.client_requests import chunk_request, clip_request
 from ishowtts_ros.serve.server_pool import NoServerAnswered, ServerPool
 
 LOG = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ class RemoteEngine:
         """Chunks for the voices the servers listed last; None until one answered."""
         listing = self.pool.listing
         with self._lock:
-            if listing is not None and (self._planner is None or self._planner.listing != listing):
+            if listing is not None and (
+                self._planner is None or self._planner.listing is not listing
+            ):
                 self._planner = ChunkPlanner(self.config, listing)
             return self._planner
 
@@ -126,7 +129,7 @@ class RemoteEngine:
         fader = CrossFade(int(self.config.cross_fade_s * planner.sample_rate))
         for index, chunk in enumerate(chunks):
             started = time.perf_counter()
-            request = chunk_request(chunk, voice, seed + index, settings.nfe_step, settings.speed)
+            request = functools.partial(self._inputs, chunk, voice, seed + index, settings)
             try:
                 wave, self.last_server = self.pool.infer(request, cancel)
             except NoServerAnswered as exc:
@@ -140,6 +143,12 @@ class RemoteEngine:
             samples = fader.add(wave.astype(np.float32), is_last)
             synthesis_s = time.perf_counter() - started
             yield AudioChunk(samples, planner.sample_rate, chunk, index, is_last, synthesis_s)
+
+    def _inputs(self, chunk: str, voice: str, seed: int, settings, server) -> list:
+        """Return the request for ``server``: upstream's inputs (a clip) if it lists no voices."""
+        if server.upstream:
+            return clip_request(chunk, *self.pool.robot["clips"][voice])
+        return chunk_request(chunk, voice, seed, settings.nfe_step, settings.speed)
 
     def _fall_back(
         self,

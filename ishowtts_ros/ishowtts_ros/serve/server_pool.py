@@ -5,8 +5,11 @@
 
 Each request goes to the first listed server that answers; one that fails or takes
 longer than the timeout is down until a probe (its voice listing, asked for on a thread
-of the pool's) answers again, tried after 1, 2, 4 ... 30 s. A request in flight is
-cancelled at once when its ``cancel`` event is set (Triton's gRPC request cancellation).
+of the pool's) answers again, tried after 1, 2, 4 ... 30 s. A server whose ``f5_tts``
+is ready but that lists no voices (upstream's Triton deployment) is sent the robot's
+own voice clips (:mod:`.robot_voices`), as is every server with ``send_clips``. A request
+in flight is cancelled at once when its ``cancel`` event is set (Triton's gRPC request
+cancellation).
 No torch here: a robot without a GPU runs this.
 """
 
@@ -53,6 +56,7 @@ class Server:
     url: str
     client: object = field(repr=False)
     up: bool = False  # until its first probe answers
+    upstream: bool = False  # sent the robot's clips: it lists no voices (or send_clips)
     failures: int = 0
     retry_at: float = 0.0
     problem: str = "not asked yet"
@@ -67,8 +71,14 @@ class ServerPool:
         timeout_s: float,
         key: str = "",
         on_listing: Callable[[dict], None] = lambda listing: None,
+        robot_listing: Optional[Callable[[], dict]] = None,
+        send_clips: bool = False,
     ):
-        """``on_listing`` gets each new voice listing (a server answered again)."""
+        """``on_listing`` gets each new voice listing (a server answered again).
+
+        ``robot_listing`` reads the robot's own voices (:func:`.robot_voices.robot_listing`),
+        for servers that list none; ``send_clips``: for every server.
+        """
         import tritonclient.grpc as grpcclient
 
         addresses = [server_address(url) for url in urls]
@@ -78,6 +88,9 @@ class ServerPool:
         self.headers = {GRPC_KEY_HEADER: key} if key else None
         self.servers = [Server(a, grpcclient.InferenceServerClient(a)) for a in addresses]
         self.listing: Optional[dict] = None
+        self.robot: Optional[dict] = None  # the robot's voices, once a server needed them
+        self._robot_listing = robot_listing
+        self.send_clips = send_clips
         self.on_listing = on_listing
         self.cancelled = 0  # requests a stop cancelled in flight
         self._lock = threading.Lock()
@@ -99,24 +112,28 @@ class ServerPool:
             return [server for server in self.servers if server.up]
 
     def problems(self) -> List[str]:
-        """Why each server that does not answer does not, with when it is tried again."""
+        """Say why each server that does not answer does not, and when it is tried again."""
         now = time.monotonic()
         with self._lock:
             return [
-                f"grpc://{s.url} {s.problem} (tried again in {max(0.0, s.retry_at - now):.0f} s)"
+                f"grpc://{s.url}: {s.problem} (tried again in {max(0.0, s.retry_at - now):.0f} s)"
                 for s in self.servers
                 if not s.up
             ]
 
-    def infer(self, inputs: list, cancel: Optional[threading.Event]) -> Tuple[np.ndarray, str]:
+    def infer(
+        self, inputs: Callable[[Server], list], cancel: Optional[threading.Event]
+    ) -> Tuple[np.ndarray, str]:
         """Return the waveform for one ``f5_tts`` request, and the server that said it.
+
+        ``inputs`` makes the request for a server (a clip for those that list no voices).
 
         Raise :class:`SynthesisCancelled` once ``cancel`` is set (the request is cancelled),
         :class:`NoServerAnswered` when no server could.
         """
         for server in self.answering():
             try:
-                result = self._infer(server, MODEL_NAME, inputs, cancel)
+                result = self._infer(server, MODEL_NAME, inputs(server), cancel)
             except SynthesisCancelled:
                 raise
             except Exception as exc:  # unreachable, too slow, or refused: the next one
@@ -153,7 +170,7 @@ class ServerPool:
             server.failures += 1
             backoff = min(LAST_RETRY_S, FIRST_RETRY_S * 2 ** (server.failures - 1))
             server.retry_at = time.monotonic() + backoff
-            server.problem = f"does not answer: {reason}"
+            server.problem = reason
         LOG.warning(
             "synthesis server grpc://%s %s; tried again in %.0f s", server.url, reason, backoff
         )
@@ -175,16 +192,32 @@ class ServerPool:
             if self._closed.is_set():
                 return
             try:
-                result = self._infer(server, VOICES_MODEL, listing_request(), None)
-                listing = read_listing(result)
+                listing, upstream = self._listing(server)
             except Exception as exc:
                 self._down(server, exc)
                 continue
             with self._lock:
                 server.up, server.failures, server.problem = True, 0, ""
+                server.upstream = upstream
                 first = next(s for s in self.servers if s.up)
                 if first is server or self.listing is None:  # the first answering one's voices
                     self.listing = listing
             voices = ", ".join(listing["voices"]) or "none"
-            LOG.info("synthesis server grpc://%s answers: voices %s", server.url, voices)
+            whose = "the robot's, sent as clips" if upstream else "its own"
+            LOG.info(
+                "synthesis server grpc://%s answers: voices %s (%s)", server.url, voices, whose
+            )
             self.on_listing(listing)
+
+    def _listing(self, server: Server) -> Tuple[dict, bool]:
+        """Return the voices to plan with for ``server``, and whether it is sent clips."""
+        ready = {"headers": self.headers, "client_timeout": self.timeout_s}
+        if not self.send_clips and server.client.is_model_ready(VOICES_MODEL, **ready):
+            return read_listing(self._infer(server, VOICES_MODEL, listing_request(), None)), False
+        if not server.client.is_model_ready(MODEL_NAME, **ready):
+            raise NoServerAnswered(f"model {MODEL_NAME} is not ready there")
+        if self._robot_listing is None:
+            raise NoServerAnswered(f"it lists no voices ({VOICES_MODEL}), and the robot has none")
+        if self.robot is None:
+            self.robot = self._robot_listing()  # raises naming what is missing
+        return self.robot, True

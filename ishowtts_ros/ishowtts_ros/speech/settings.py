@@ -54,6 +54,7 @@ class SpeechSettings:
     synthesis_servers: List[str] = field(default_factory=list)
     server_timeout_s: float = 5.0
     local_engine: bool = False
+    send_voice_clips: bool = False
 
     def __post_init__(self) -> None:
         check_all(self, SPEECH_PARAMS)
@@ -158,6 +159,10 @@ SPEECH_PARAMS = {
     "local_engine": Param(
         "with synthesis servers: load the local engine too, to speak when none answers "
         "(else the fallback voice does)"
+    ),
+    "send_voice_clips": Param(
+        "send this robot's voice clips (voices_file) with each request instead of using the "
+        "server's voices; always so with a server that lists none (upstream's Triton)"
     ),
 }
 
