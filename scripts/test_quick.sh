@@ -18,13 +18,12 @@ touch "$VENV/COLCON_IGNORE"
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 stamp="$VENV/.requirements.sha256"
 RUNTIME=ishowtts_ros/ishowtts_ros/requirements.txt
-digest=$(cat requirements-test.txt "$RUNTIME" | sha256sum | cut -d' ' -f1)
+CLIENT=ishowtts_ros/ishowtts_ros/requirements-client.txt  # the torch-free part of it
+digest=$(cat requirements-test.txt "$RUNTIME" "$CLIENT" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "[test_quick] Python $VERSION: installing the torch-free test tier"
   "${PIP[@]}" --upgrade "pip>=25"
-  # shellcheck disable=SC2046  # one argument per requirement line
-  "${PIP[@]}" -r requirements-test.txt numpy \
-    $(grep -E '^(PyYAML|soundfile|soxr|sounddevice|pysbd|wetext|kaldifst)[>=]' "$RUNTIME")
+  "${PIP[@]}" -r requirements-test.txt -r "$CLIENT" numpy
   # f5-tts without its dependencies: only for the vocab file it ships
   "${PIP[@]}" --no-deps "$(grep -E '^f5-tts==' "$RUNTIME")"
   echo "$digest" > "$stamp"

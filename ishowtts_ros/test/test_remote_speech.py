@@ -284,7 +284,8 @@ def test_servers_are_tried_in_order_and_those_down_are_named(served, hung_host):
     pool.start()
     try:
         assert wait_for(lambda: pool.listing is not None, 60.0), pool.problems()
-        wave, said_by = pool.infer(chunk_request("Hello there.", "test", seed=1), None)
+        request = chunk_request("Hello there.", "test", seed=1)
+        wave, said_by = pool.infer(lambda server: request, None)
         assert said_by == served["server"].grpc_url and wave.size > 0
         problems = pool.problems()
         assert len(problems) == 2 and "DEADLINE_EXCEEDED" in problems[0]  # too slow
