@@ -221,3 +221,18 @@ def test_the_doctor_checks_every_package_of_the_one_runtime_list(monkeypatch):
     monkeypatch.setattr(importlib.metadata, "version", without_pysbd)
     [missing] = [check for check in packages() if check.status != OK]
     assert (missing.name, missing.status) == ("pysbd", FAIL) and "pysbd" in missing.detail
+
+
+def test_a_thin_client_is_checked_for_its_servers_not_for_torch(tmp_path, test_model):
+    from ishowtts_ros.serve.server_process import free_port
+
+    dead = f"127.0.0.1:{free_port()}"
+    params = params_file(tmp_path, test_model, synthesis_server=f"grpc://{dead}")
+    result = doctor("--params-file", params, "--json")
+    checks = by_name(result)
+    assert result.returncode == 1, result.stdout
+    server = checks[f"server {dead}"]
+    assert server["status"] == "FAIL" and "UNAVAILABLE" in server["detail"], server
+    assert "ishowtts-serve" in server["fix"]
+    assert checks["tritonclient"]["status"] == "OK" and checks["rclpy"]["status"] == "OK"
+    assert not {"torch", "f5-tts", "checkpoint", "compile"} & set(checks)  # not needed here

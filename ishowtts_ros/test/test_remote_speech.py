@@ -1,11 +1,7 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""tts_node as a thin client of a real ``ishowtts-serve`` process (PyTriton's Triton).
-
-One server for the module, its Triton log verbose (it shows each request a client
-cancelled); the last test kills it mid-text and starts it again on the same ports.
-"""
+"""tts_node as a thin client of one real ``ishowtts-serve`` (Triton's log verbose: cancels)."""
 
 import os
 import signal
@@ -20,6 +16,7 @@ from std_srvs.srv import Trigger
 
 from ros_harness import RosHarness, wait_for
 from serving import one_server_at_a_time
+from test_doctor import doctor, params_file
 from test_tts_node import (
     LONG,
     PARAGRAPH,
@@ -73,7 +70,7 @@ def thin_client(ros, test_model, served, **params):
     return node
 
 
-def served_requests(served) -> int:  # served: the module's holder, or a ServeProcess
+def served_requests(served) -> int:  # the module's holder, or a ServeProcess
     """Count the requests the server's ``f5_tts`` answered (Triton's statistics)."""
     import tritonclient.grpc as grpcclient
 
@@ -294,23 +291,9 @@ def test_servers_are_tried_in_order_and_those_down_are_named(served, hung_host):
         pool.close()
 
 
-def test_no_server_and_no_fallback_the_text_fails_naming_the_server(ros, test_model):
-    dead = f"grpc://127.0.0.1:{free_port()}"
-    node = make_node(ros, test_model, synthesis_server=dead, fallback_voice="none")
-    assert wait_for(lambda: "UNAVAILABLE" in " ".join(node.remote.pool.problems()), 30.0)
-    ros.publisher(String, "tts/text").publish(String(data="Nobody can say this."))
-    assert wait_for(lambda: node.stats.failed == 1, 30.0)
-    assert dead in node.stats.last_error and node.stats.spoken == 0
-
-
-def test_no_server_the_local_engine_speaks_when_asked_to_load(ros, test_model, engine):
-    dead = f"grpc://127.0.0.1:{free_port()}"
-    node = make_node(ros, test_model, synthesis_server=dead, local_engine=True)
-    assert wait_for(lambda: node.remote.local is not None, 60.0)
-    audio = ros.subscribe(AudioDataStamped, "tts/audio")
-    ros.publisher(String, "tts/text").publish(String(data=PARAGRAPH))
-    assert wait_for(lambda: node.stats.spoken == 1, 120.0), node.stats.last_error
-    expected = engine.estimate_seconds(PARAGRAPH)  # the same model, here
-    assert wait_for(lambda: seconds_of(audio.messages) >= expected - 1e-6, 10.0)
-    assert seconds_of(audio.messages) == pytest.approx(expected, abs=1e-6)
-    assert node.remote.said_without_server == 1
+def test_the_doctor_of_a_thin_client_finds_its_server_and_its_voices(tmp_path, test_model, served):
+    params = params_file(tmp_path, test_model, synthesis_server=url(served))
+    result = doctor("--params-file", params)
+    assert result.returncode == 0, result.stdout
+    line = [line for line in result.stdout.splitlines() if " server " in line][0]
+    assert line.startswith("OK") and "voices test (the server's)" in line, line

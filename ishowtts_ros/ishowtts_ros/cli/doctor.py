@@ -21,7 +21,7 @@ from typing import List, Tuple
 
 import yaml
 
-from ishowtts_ros.doctor import checks, compile_checks
+from ishowtts_ros.doctor import checks, compile_checks, server_checks
 from ishowtts_ros.doctor.checks import FAIL, Check
 from ishowtts_ros.doctor.jetson_checks import jetson
 from ishowtts_ros.engine.config import EngineConfig
@@ -54,6 +54,16 @@ def run_checks(engine: EngineConfig, speech: SpeechSettings, board: JetsonSettin
     from ishowtts_ros.jetson.sysfs import read_stats
 
     stats = read_stats(board.sysfs_root)
+    if speech.servers():  # a thin client: no torch, no model here; the servers must answer
+        return [
+            *checks.python_version(),
+            *checks.packages("requirements-client.txt"),
+            *server_checks.servers(engine, speech),
+            *checks.ros(),
+            *checks.sound(speech),
+            *checks.fallback_voice(speech),
+            *checks.resources(stats.memory, os.getcwd()),
+        ]
     return [
         *checks.python_version(),
         *checks.torch_checks(stats.is_jetson),

@@ -81,9 +81,10 @@ def _requirements(name: str) -> List[str]:
     return names
 
 
-def packages() -> List[Check]:
+def packages(requirements: str = "requirements.txt") -> List[Check]:
+    """One line per package of a list (``requirements-client.txt``: a thin client's)."""
     checks = []
-    for name in runtime_requirements():
+    for name in _requirements(requirements):
         try:
             checks.append(Check(name, OK, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
