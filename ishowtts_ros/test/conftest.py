@@ -79,3 +79,24 @@ def compile_cache_dir(tmp_path_factory):
     path = (root.parent if WORKER else root) / "inductor"
     path.mkdir(exist_ok=True)
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def served(test_model, tmp_path_factory):
+    """Start an ``ishowtts-serve`` of the module's own; yield ``{"server": ServeProcess}``.
+
+    Triton's log is verbose (it shows each request a client cancelled); a test may start
+    the server again (the holder then has the new one); the last one is stopped at the end.
+    """
+    from serving import one_server_at_a_time
+
+    from ishowtts_ros.serve.server_process import ServeProcess
+
+    with one_server_at_a_time(tmp_path_factory):
+        log = tmp_path_factory.mktemp("remote") / "serve.log"
+        holder = {"server": ServeProcess(test_model["config"], str(log), "--log-verbose", "1")}
+        try:
+            holder["server"].wait_ready(timeout=300)
+            yield holder
+        finally:
+            holder["server"].stop()

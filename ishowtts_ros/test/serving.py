@@ -76,3 +76,20 @@ def request_voices() -> list:
     item = grpcclient.InferInput("request", [1, 1], "BYTES")
     item.set_data_from_numpy(np.array([[b"list"]], dtype=np.object_))
     return [item]
+
+
+def url(served) -> str:
+    return f"grpc://{served['server'].grpc_url}"
+
+
+def served_requests(served) -> int:  # the module's holder, or a ServeProcess
+    """Count the requests the server's ``f5_tts`` answered (Triton's statistics)."""
+    import tritonclient.grpc as grpcclient
+
+    server = served["server"] if isinstance(served, dict) else served
+    client = grpcclient.InferenceServerClient(server.grpc_url)
+    try:
+        [model] = client.get_inference_statistics("f5_tts", as_json=True)["model_stats"]
+        return int(model.get("inference_count", 0))
+    finally:
+        client.close()

@@ -5,7 +5,6 @@
 
 import os
 import signal
-import socket
 import threading
 
 import pytest
@@ -15,8 +14,7 @@ from std_msgs.msg import String
 from std_srvs.srv import Trigger
 
 from ros_harness import RosHarness, wait_for
-from serving import one_server_at_a_time
-from test_doctor import doctor, params_file
+from serving import one_server_at_a_time, served_requests, url
 from test_tts_node import (
     LONG,
     PARAGRAPH,
@@ -30,10 +28,8 @@ from test_tts_node import (
 from test_tts_node_process import EXIT_TIMEOUT_S, start, stop
 
 from ishowtts_ros.engine.joining import joined_length
-from ishowtts_ros.serve.client_requests import chunk_request
 from ishowtts_ros.serve.protocol import GRPC_KEY_HEADER, KEY_ENV, VOICES_MODEL
-from ishowtts_ros.serve.server_pool import ServerPool
-from ishowtts_ros.serve.server_process import ServeProcess, free_port
+from ishowtts_ros.serve.server_process import ServeProcess
 
 pytest.importorskip("tritonclient.grpc")
 CANCELLED = "Cancellation notification received"  # Triton's verbose log, per cancelled request
@@ -46,41 +42,11 @@ def ros():
     harness.close()
 
 
-@pytest.fixture(scope="module")
-def served(test_model, tmp_path_factory):
-    """``{"server": ServeProcess}`` (a test may start it again); stopped at the end."""
-    with one_server_at_a_time(tmp_path_factory):
-        log = tmp_path_factory.mktemp("remote") / "serve.log"
-        holder = {"server": ServeProcess(test_model["config"], str(log), "--log-verbose", "1")}
-        try:
-            holder["server"].wait_ready(timeout=300)
-            yield holder
-        finally:
-            holder["server"].stop()
-
-
-def url(served) -> str:
-    return f"grpc://{served['server'].grpc_url}"
-
-
 def thin_client(ros, test_model, served, **params):
     """Start a tts_node speaking through the module's server; return it once voices are listed."""
     node = make_node(ros, test_model, synthesis_server=url(served), **params)
     assert wait_for(lambda: node.remote.planner is not None, 60.0), node.remote.pool.problems()
     return node
-
-
-def served_requests(served) -> int:  # the module's holder, or a ServeProcess
-    """Count the requests the server's ``f5_tts`` answered (Triton's statistics)."""
-    import tritonclient.grpc as grpcclient
-
-    server = served["server"] if isinstance(served, dict) else served
-    client = grpcclient.InferenceServerClient(server.grpc_url)
-    try:
-        [model] = client.get_inference_statistics("f5_tts", as_json=True)["model_stats"]
-        return int(model.get("inference_count", 0))
-    finally:
-        client.close()
 
 
 def remote_seconds(node, text: str) -> float:
@@ -264,36 +230,3 @@ def test_a_server_killed_mid_text_the_fallback_finishes_it_then_the_server_is_ba
     assert wait_for(lambda: node.stats.spoken == 2, 120.0), node.stats.last_error
     assert node.remote.said_without_server == 1 and served_requests(served) > answered
     assert wait_for(lambda: statuses(diagnostics)[-1].level == DiagnosticStatus.OK, 30.0)
-
-
-@pytest.fixture
-def hung_host():
-    """Yield an address that takes connections and never answers (a hung server)."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        yield f"grpc://127.0.0.1:{listener.getsockname()[1]}"
-
-
-def test_servers_are_tried_in_order_and_those_down_are_named(served, hung_host):
-    dead = f"grpc://127.0.0.1:{free_port()}"
-    pool = ServerPool([hung_host, dead, url(served)], timeout_s=1.0)
-    pool.start()
-    try:
-        assert wait_for(lambda: pool.listing is not None, 60.0), pool.problems()
-        request = chunk_request("Hello there.", "test", seed=1)
-        wave, said_by = pool.infer(lambda server: request, None)
-        assert said_by == served["server"].grpc_url and wave.size > 0
-        problems = pool.problems()
-        assert len(problems) == 2 and "DEADLINE_EXCEEDED" in problems[0]  # too slow
-        assert dead in problems[1] and "UNAVAILABLE" in problems[1]  # nobody there
-    finally:
-        pool.close()
-
-
-def test_the_doctor_of_a_thin_client_finds_its_server_and_its_voices(tmp_path, test_model, served):
-    params = params_file(tmp_path, test_model, synthesis_server=url(served))
-    result = doctor("--params-file", params)
-    assert result.returncode == 0, result.stdout
-    line = [line for line in result.stdout.splitlines() if " server " in line][0]
-    assert line.startswith("OK") and "voices test (the server's)" in line, line

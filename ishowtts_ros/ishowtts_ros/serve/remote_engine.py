@@ -118,6 +118,8 @@ class RemoteEngine:
     ) -> Iterator[AudioChunk]:
         """Yield ``text``'s speech chunk by chunk, one request each (see the module)."""
         settings = settings or self.settings
+        if self.planner is None:
+            self.pool.wait_for_first_answers(cancel)
         planner = self.planner
         if planner is None:
             reason = "; ".join(self.pool.problems()) or "no synthesis server answered yet"

@@ -95,6 +95,7 @@ class ServerPool:
         self.cancelled = 0  # requests a stop cancelled in flight
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        self._asked_all = threading.Event()  # every server was probed once (since the start)
         self._prober = threading.Thread(target=self._probe_loop, name="server-probe", daemon=True)
 
     def start(self) -> None:
@@ -106,6 +107,16 @@ class ServerPool:
             self._prober.join(self.timeout_s + 1.0)
         for server in self.servers:
             server.client.close()
+
+    def wait_for_first_answers(self, cancel: Optional[threading.Event]) -> None:
+        """Wait until every server was asked once (at most the timeout, or ``cancel``).
+
+        A text that comes as the robot boots is then said by a server, not the fallback.
+        """
+        deadline = time.monotonic() + self.timeout_s
+        while not self._asked_all.wait(CANCEL_POLL_S) and time.monotonic() < deadline:
+            if self._closed.is_set() or (cancel is not None and cancel.is_set()):
+                return
 
     def answering(self) -> List[Server]:
         with self._lock:
@@ -181,6 +192,7 @@ class ServerPool:
                 self.probe()
             except Exception:  # a bug here must not end the probing: report it, go on
                 LOG.exception("probing the synthesis servers failed")
+            self._asked_all.set()
             self._closed.wait(PROBE_PERIOD_S)
 
     def probe(self) -> None:
