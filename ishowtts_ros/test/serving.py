@@ -1,7 +1,7 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Tests and a server: they take turns (PyTriton runs one per machine), and a gRPC client."""
+"""Tests and a server: they take turns (PyTriton runs one per machine); clients' helpers."""
 
 import contextlib
 import fcntl
@@ -93,3 +93,13 @@ def served_requests(served) -> int:  # the module's holder, or a ServeProcess
         return int(model.get("inference_count", 0))
     finally:
         client.close()
+
+
+def remote_seconds(node, text: str) -> float:
+    """Seconds of speech the server makes of ``text``'s planned chunks, cross-faded."""
+    from ishowtts_ros.engine.joining import joined_length
+
+    plans = node.engine.plan(text)
+    lengths = [(plan.duration - plan.ref_frames) * node.engine.hop_length for plan in plans]
+    fade = int(node.engine_config.cross_fade_s * 24000)
+    return joined_length(lengths, fade) / 24000
