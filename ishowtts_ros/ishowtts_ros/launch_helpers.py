@@ -14,6 +14,7 @@ from typing import Dict, List, NamedTuple
 
 from ishowtts_ros.engine.config import ENGINE_PARAMS, EngineConfig
 from ishowtts_ros.parameters import check, defaults
+from ishowtts_ros.serve.server_pool import server_address
 from ishowtts_ros.speech.settings import SPEECH_PARAMS, SpeechSettings
 from ishowtts_ros.stop_bounds import LAUNCH_SIGKILL_AFTER_S, LAUNCH_SIGTERM_AFTER_S
 
@@ -21,7 +22,14 @@ PACKAGE = "ishowtts_ros"
 LOG_LEVELS = ("debug", "info", "warn", "error", "fatal")
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 # tts_node parameters a launch argument can set; meanings and ranges from their tables.
-TTS_ARGUMENTS = ("voices_file", "voice", "nfe_step", "play_audio", "publish_audio")
+TTS_ARGUMENTS = (
+    "voices_file",
+    "voice",
+    "nfe_step",
+    "play_audio",
+    "publish_audio",
+    "synthesis_server",
+)
 TTS_PARAMS = {**ENGINE_PARAMS, **SPEECH_PARAMS}
 TTS_DEFAULTS = {**defaults(EngineConfig), **defaults(SpeechSettings)}
 
@@ -86,6 +94,8 @@ def tts_overrides(values: Dict[str, str]) -> Dict[str, object]:
             value = raw
         try:
             check(name, value, default, TTS_PARAMS[name])
+            if name == "synthesis_server":
+                server_address(value)  # a typo stops the launch, not the node in a loop
         except ValueError as exc:
             raise ValueError(f"launch argument {exc}") from None
         overrides[name] = value

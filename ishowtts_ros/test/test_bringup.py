@@ -60,6 +60,7 @@ def test_launch_arguments_override_tts_parameters():
         enable_jetson_performance="false",
         log_level="DEBUG",
         voices_file="/v.yaml",
+        synthesis_server="grpc://gpu-host:8001",
     )
     [config] = node_configs(values, ROOT)
     assert config["namespace"] == "robot1" and config["arguments"][-1] == "debug"
@@ -69,6 +70,7 @@ def test_launch_arguments_override_tts_parameters():
         "play_audio": False,
         "publish_audio": True,
         "voices_file": "/v.yaml",
+        "synthesis_server": "grpc://gpu-host:8001",
     }
 
 
@@ -81,6 +83,7 @@ def test_launch_arguments_override_tts_parameters():
         ("log_level", "loud", "'loud'"),
         ("params_file", "/nowhere.yaml", "/nowhere.yaml"),
         ("respawn_delay", "soon", "'soon'"),
+        ("synthesis_server", "http://gpu-host:8000", "http://gpu-host:8000"),
     ],
 )
 def test_bad_launch_arguments_are_named(name, value, message):
