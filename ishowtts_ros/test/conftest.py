@@ -100,3 +100,14 @@ def served(test_model, tmp_path_factory):
             yield holder
         finally:
             holder["server"].stop()
+
+
+@pytest.fixture
+def null_sound_card(tmp_path):
+    """ALSA's default device replaced by one that writes every sample it gets to a file."""
+    played = tmp_path / "played.raw"
+    config = tmp_path / "asound.conf"
+    config.write_text(
+        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
+    )
+    return played, f"/usr/share/alsa/alsa.conf:{config}"

@@ -1,11 +1,13 @@
 # Copyright 2026 The ishowtts_ros Authors
 # SPDX-License-Identifier: MIT
 
-"""Commands that start nodes of their own, run so that a timeout stops those nodes too."""
+"""Commands and node processes of a test's own: started, signalled, stopped by their PID."""
 
 import os
 import signal
 import subprocess
+import sys
+import time
 
 
 def run_command(args, timeout: float, env=None) -> subprocess.CompletedProcess:
@@ -30,3 +32,48 @@ def run_command(args, timeout: float, env=None) -> subprocess.CompletedProcess:
                 f"{' '.join(map(str, args))} ran over {timeout} s:\n{stdout}{stderr}"
             ) from None
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+NODE = os.path.join(os.path.dirname(sys.executable), "tts_node")
+
+
+def start(test_model, *params, env=None):
+    args = [NODE, "--ros-args", "--params-file", test_model["params"]]
+    for param in params:
+        args += ["-p", param]
+    return subprocess.Popen(
+        args,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+# Only a hang (a thread that never ends) runs into this: an exit under load takes seconds.
+EXIT_TIMEOUT_S = 60.0
+
+
+def last_speech_status(diagnostics):
+    """Return a function giving the last speech status received (None before the first)."""
+
+    def speech_status():
+        found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
+        return found[-1] if found else None
+
+    return speech_status
+
+
+def stop(process, sig):
+    """Signal the node; return its exit code and its log (printed: shown when a test fails)."""
+    started = time.monotonic()
+    process.send_signal(sig)
+    try:
+        code = process.wait(timeout=EXIT_TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    elapsed = time.monotonic() - started
+    output = process.stdout.read()
+    print(f"exit {code} {elapsed * 1000:.0f} ms after {signal.Signals(sig).name}\n{output}")
+    return code, output

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from ros_harness import LATCHED, RosHarness, wait_for
-from test_tts_node import seconds_of, start_node, stream_reply
+from tts_nodes import seconds_of, start_node, stream_reply
 
 # audio_common_msgs: the test-only copy scripts/setup.sh builds (test/interfaces).
 from audio_common_msgs.msg import AudioDataStamped

@@ -22,7 +22,7 @@ from torch._dynamo.callback import callback_handler
 from gates import Gate
 from ros_harness import RosHarness, wait_for
 from test_optimize import EagerCalls, words
-from test_tts_node import make_node, statuses
+from tts_nodes import make_node, statuses
 
 
 def test_speaks_at_once_compiles_while_idle_and_one_thread_owns_compiles_and_synthesis(

@@ -13,14 +13,11 @@ and its chunks run one at a time (a one-worker pool) so that they draw noise fro
 global generator in order, as its streaming path does.
 
 The engine runs with its one deliberate difference switched off (the short first chunk);
-the tests at the end name the differences we keep.
+the tests at the end, and test_parity_chunks.py, name the differences we keep.
 """
 
-import functools
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
-from importlib.resources import files
 
 import numpy as np
 import pytest
@@ -29,24 +26,25 @@ import torch
 import yaml
 
 from ishowtts_ros.engine import Engine
-from ishowtts_ros.engine.text import chunk_text, max_chunk_bytes
-from ishowtts_ros.engine.text import prepare_ref_text
+from ishowtts_ros.engine.text import max_chunk_bytes
 
-EN_TEXT = "Some call me nature, others call me mother nature."
-ZH_TEXT = "对，这就是我，万人敬仰的太乙真人。"
-ENGLISH = (
-    "I don't really care what you call me. I've been a silent spectator, watching species "
-    "evolve, empires rise and fall. But always remember, I am mighty and enduring. Respect "
-    "me and I'll nurture you; ignore me and you shall face the consequences."
+from upstream_runs import (
+    EN_TEXT,
+    ZH_TEXT,
+    ENGLISH,
+    CHINESE,
+    MIXED,
+    DIGITS,
+    SHORT,
+    SEED,
+    EDGE_TEXTS,
+    example_clip,
+    upstream_models,
+    upstream_speech,
+    compare,
+    upstream_budget,
 )
-CHINESE = (
-    "今天天气很好，我们一起去公园散步吧！公园里有很多人，有的在跑步，有的在下棋，"
-    "还有的在唱歌。你想去湖边看看吗？那里的风景特别美丽，秋天的树叶变成了金黄色。"
-)
-MIXED = "我们明天去 Beijing 开会，好吗？The meeting starts at nine, 不要迟到！"
-DIGITS = "Turn left in 200 meters, then take exit 3. The battery is at 85 percent, 14:30."
-SHORT = "Please step aside, the robot is coming through. Thank you for your patience."
-SEED = 1234
+
 # Max abs error on the joined waveform (peaks are ~0.1). On CUDA both run in fp16 (upstream's
 # load_checkpoint picks it), and our vocoder stays in fp16 where upstream's runs in fp32.
 TOLERANCE = {torch.float32: 1e-4, torch.float16: 1e-2}
@@ -62,13 +60,6 @@ CASES = {
     "quiet_reference": ("quiet", SHORT),
     "stereo_44k": ("stereo", SHORT),
 }
-
-
-def example_clip(name):
-    path = str(files("f5_tts").joinpath(f"infer/examples/basic/basic_ref_{name}.wav"))
-    samples, rate = soundfile.read(path, dtype="float32")
-    assert rate == 24000
-    return samples
 
 
 @pytest.fixture(scope="module")
@@ -131,24 +122,6 @@ def upstream(test_model, engine_config):
     return upstream_models(test_model, "DiT", engine_config.device)
 
 
-def upstream_models(paths, backbone, device):
-    """Upstream's own loaders on the same files: CFM from load_model, Vocos from load_vocoder."""
-    import f5_tts.model as f5_model
-    from f5_tts.infer.utils_infer import load_model, load_vocoder
-    from omegaconf import OmegaConf
-
-    arch = OmegaConf.to_container(OmegaConf.load(paths["model"]).model.arch)
-    model = load_model(
-        getattr(f5_model, backbone),
-        arch,
-        paths["safetensors"],
-        vocab_file=paths["vocab"],
-        device=device,
-    )
-    vocoder = load_vocoder("vocos", is_local=True, local_path=paths["vocoder"], device=device)
-    return model, vocoder
-
-
 @pytest.fixture(scope="module")
 def preprocessed():
     """Upstream's preprocessing of each clip (it keeps the result in a temporary file)."""
@@ -167,45 +140,6 @@ def preprocessed():
     for path, _ in done.values():
         if os.path.exists(path):
             os.remove(path)
-
-
-def read_like_torchaudio(path, *args, **kwargs):
-    """``torchaudio.load``'s result for a PCM WAV: float32 in [-1, 1], channels first."""
-    samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
-    return torch.from_numpy(samples.T.copy()), rate
-
-
-def upstream_speech(monkeypatch, models, preprocessed, entry, text, nfe_step, seed=SEED):
-    """``F5TTS.infer`` step by step: preprocess, seed, ``infer_process``."""
-    from f5_tts.infer import utils_infer
-
-    monkeypatch.setattr(utils_infer.torchaudio, "load", read_like_torchaudio)
-    monkeypatch.setattr(
-        utils_infer, "ThreadPoolExecutor", functools.partial(ThreadPoolExecutor, max_workers=1)
-    )
-    ref_file, ref_text = preprocessed(entry["ref_audio"], entry["ref_text"])
-    model, vocoder = models
-    device = next(model.parameters()).device
-    torch.manual_seed(seed)
-    wave, rate, _ = utils_infer.infer_process(
-        ref_file,
-        ref_text,
-        text,
-        model,
-        vocoder,
-        show_info=lambda *_: None,
-        progress=None,
-        nfe_step=nfe_step,
-        device=device,
-    )
-    assert rate == 24000
-    return wave
-
-
-def compare(ours, theirs):
-    assert ours.shape == theirs.shape, (ours.shape, theirs.shape)
-    assert np.max(np.abs(theirs)) > 1e-3, "upstream is silent: the comparison proves nothing"
-    return float(np.max(np.abs(ours - theirs)))
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -280,60 +214,12 @@ def test_e2tts_unet_backbone_matches_upstream_and_runs_eager_under_compile(
 # The chunking and text differences, one by one, against upstream's own functions.
 
 
-def upstream_budget(preprocessed, entry):
-    """``infer_process``'s max_chars for this clip."""
-    ref_file, ref_text = preprocessed(entry["ref_audio"], entry["ref_text"])
-    audio, rate = read_like_torchaudio(ref_file)
-    seconds = audio.shape[-1] / rate
-    return int(len(ref_text.encode("utf-8")) / seconds * (22 - seconds) * 1.0), ref_text
-
-
 @pytest.mark.parametrize("voice_id", ["en", "zh", "pause", "long", "quiet", "stereo"])
 def test_chunk_budget_and_reference_text_as_upstream(voice_id, engine_at, preprocessed, voices):
     budget, ref_text = upstream_budget(preprocessed, voices["entries"][voice_id])
     voice = engine_at.get_voice(voice_id)
     assert voice.ref_text == ref_text
     assert max_chunk_bytes(voice.ref_text, voice.reference.source_seconds, 1.0) == budget
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        ENGLISH,
-        CHINESE,
-        MIXED,
-        DIGITS,
-        CHINESE * 8,
-        "Aaaa. " * 60,
-        "One sentence without a stop " * 6,  # 168 bytes: whole, as upstream keeps it
-        "你好。 Hello there! 再见。",
-    ],
-)
-def test_chunks_equal_upstreams_chunk_text(text):
-    from f5_tts.infer.utils_infer import chunk_text as upstream_chunk_text
-
-    for budget in (40, 115, 175):
-        assert chunk_text(text, budget) == upstream_chunk_text(text, budget)
-
-
-def test_short_first_chunk_is_the_only_chunking_difference():
-    from f5_tts.infer.utils_infer import chunk_text as upstream_chunk_text
-
-    for text in (ENGLISH, CHINESE, DIGITS):
-        ours = chunk_text(text, 175, first_max_bytes=60)
-        assert len(ours[0].encode()) <= 60 and ours != upstream_chunk_text(text, 175)
-        # After the short first chunk, upstream's chunking of the rest.
-        assert text.startswith(ours[0])
-        assert ours[1:] == upstream_chunk_text(text[len(ours[0]) :].lstrip(), 175)
-
-
-def test_clause_bound_is_a_deliberate_difference_for_runaway_clauses():
-    from f5_tts.infer.utils_infer import chunk_text as upstream_chunk_text
-
-    runaway = "好" * 2000  # no punctuation at all: upstream makes one 6000-byte chunk
-    assert upstream_chunk_text(runaway, 175) == [runaway]
-    ours = chunk_text(runaway, 175, 0, 230)
-    assert "".join(ours) == runaway and max(len(c.encode()) for c in ours) <= 230
 
 
 def test_full_width_colon_and_semicolon_are_the_only_token_differences(engine_at):
@@ -351,12 +237,6 @@ def test_full_width_colon_and_semicolon_are_the_only_token_differences(engine_at
     assert len(plan.text.encode()) == len(text.encode())  # same duration
 
 
-def test_reference_text_keeps_its_inner_spaces_as_upstream():
-    assert prepare_ref_text("Hello  there") == "Hello  there. "
-    assert prepare_ref_text("你好。") == "你好。"
-    assert prepare_ref_text("Hi.") == "Hi. "
-
-
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float16, torch.bfloat16])
 def test_noise_of_successive_chunks_is_upstreams_stream_at_every_dtype(dtype):
     """Upstream's chunks draw randn in the model's dtype, in order, after manual_seed."""
@@ -371,15 +251,6 @@ def test_noise_of_successive_chunks_is_upstreams_stream_at_every_dtype(dtype):
     assert not torch.equal(ours[0][:, :260], ours[1])  # fresh noise per chunk
 
 
-EDGE_TEXTS = {
-    "full_width_digits_and_letters": "全角数字１２３和字母ＡＢＣ，还有ｆｕｌｌ ｗｉｄｔｈ。",
-    "traditional": "歡迎來到臺灣，這裡的風景非常漂亮！我們明天見。",
-    "chinese_quotes": "他说：「你好」，然后读了《三体》和“红楼梦”。",
-    "mixed_units": "机器人 Robot-3 的电量是 85%，请在 14:30 前充电。",
-    "paragraph_2000_chars": (CHINESE * 20)[:2000],
-}
-
-
 @pytest.mark.parametrize("case", list(EDGE_TEXTS))
 def test_chinese_edge_texts_are_chunked_at_punctuation_like_upstream(case, engine_at):
     from f5_tts.infer.utils_infer import chunk_text as upstream_chunk_text
@@ -392,12 +263,6 @@ def test_chinese_edge_texts_are_chunked_at_punctuation_like_upstream(case, engin
     chunks = [plan.text for plan in engine_at.plan(EDGE_TEXTS[case], "zh")]
     assert chunks == upstream_chunk_text(text, budget)
     assert all(chunk[-1] in "，。！？" for chunk in chunks[:-1])
-
-
-def test_chinese_edge_texts_never_crash_the_engine(engine):
-    for text in EDGE_TEXTS.values():
-        audio = engine.synthesize(text, seed=1)
-        assert audio.seconds == pytest.approx(engine.estimate_seconds(text), abs=1e-9)
 
 
 def test_words_for_numbers_are_a_deliberate_difference_for_digits_and_symbols_only(engine_at):

@@ -8,7 +8,7 @@ from audio_common_msgs.msg import AudioDataStamped
 from std_msgs.msg import String
 
 from ros_harness import RosHarness, wait_for
-from test_tts_node import PARAGRAPH, make_node, seconds_of
+from tts_nodes import PARAGRAPH, make_node, seconds_of
 
 from ishowtts_ros.serve.server_process import free_port
 

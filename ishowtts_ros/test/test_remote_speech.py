@@ -18,7 +18,7 @@ from gates import Gate, inside
 from ros_harness import RosHarness, wait_for
 from serving import one_server_at_a_time, remote_seconds, served_requests, url
 from test_doctor import doctor, params_file
-from test_tts_node import (
+from tts_nodes import (
     LONG,
     PARAGRAPH,
     REPLY,
@@ -28,7 +28,7 @@ from test_tts_node import (
     statuses,
     stream_reply,
 )
-from test_tts_node_process import EXIT_TIMEOUT_S, start, stop
+from processes import EXIT_TIMEOUT_S, start, stop
 
 from ishowtts_ros.serve.client_requests import chunk_request
 from ishowtts_ros.serve.protocol import GRPC_KEY_HEADER, KEY_ENV, VOICES_MODEL

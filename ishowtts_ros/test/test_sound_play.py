@@ -3,24 +3,19 @@
 
 """sound_play clients unchanged: the robotsound topic and the sound_play action, over DDS.
 
-The client here does what sound_play's ``SoundClient`` does: non-blocking requests are
-published on ``robotsound`` (depth 5, reliable); blocking ones are goals of the
-``sound_play`` action, whose status array is what ``is_speaking.py`` reads.
+The client (``sound_clients.py``) does what sound_play's ``SoundClient`` does:
+non-blocking requests are published on ``robotsound`` (depth 5, reliable); blocking ones
+are goals of the ``sound_play`` action, whose status array is what ``is_speaking.py`` reads.
 sound_play_msgs is the test-only build of its definitions (test/interfaces).
 """
 
-import queue
 import time
 
 import numpy as np
 import pytest
-import rclpy
 import soundfile
 from action_msgs.msg import GoalStatus, GoalStatusArray
-from rclpy.action import ActionClient
-from rclpy.callback_groups import MutuallyExclusiveCallbackGroup
 from rclpy.parameter import Parameter
-from sound_play_msgs.action import SoundRequest as SoundRequestAction
 from sound_play_msgs.msg import SoundRequest
 from std_msgs.msg import Bool
 
@@ -29,7 +24,8 @@ from gates import SynthesisGate
 from ishowtts_ros.audio.wav import from_pcm16
 from ishowtts_ros.nodes.tts_node import TtsNode
 from ishowtts_ros.speech import sound_requests
-from ros_harness import DISCOVERY_S, LATCHED, RosHarness, wait_for
+from ros_harness import LATCHED, RosHarness, wait_for
+from sound_clients import SoundClient
 
 SHORT = "The door is open."
 
@@ -76,61 +72,6 @@ def start_node(ros, test_model, sounds_folder, **params):
     assert wait_for(lambda: node.stats.engine_state == "ready", 60.0)
     assert wait_for(lambda: not node.speaker.warming_up, 120.0)  # a gate holds texts alone
     return node
-
-
-class SoundClient:
-    """What sound_play's SoundClient sends, and what a behaviour tree's action client waits for."""
-
-    def __init__(self, ros):
-        # Its own node, built before the executor spins it: an ActionClient added to a node
-        # that is being spun can be seen half-built and stop the executor (rclpy#1589).
-        node = rclpy.create_node("sound_client", context=ros.context)
-        self.feedback = []
-        self.publisher = node.create_publisher(SoundRequest, "robotsound", 5)
-        group = MutuallyExclusiveCallbackGroup()
-        self.action = ActionClient(node, SoundRequestAction, "sound_play", callback_group=group)
-        # rclpy 9.1's send_goal_async registers its future a second time outside its lock, so
-        # an answer taken in between is lost (rclpy#1123). Sent from a callback of the client's
-        # own group, the answer is taken only after send_goal_async has returned.
-        self._goals = queue.SimpleQueue()  # (goal, list to put its future in)
-        self._sender = node.create_guard_condition(self._send_goals, callback_group=group)
-        ros.add(node)
-        assert self.action.wait_for_server(timeout_sec=DISCOVERY_S)
-        assert wait_for(lambda: self.publisher.get_subscription_count() > 0, DISCOVERY_S)
-
-    def _send_goals(self):
-        while not self._goals.empty():
-            goal, sent = self._goals.get()
-            sent.append(
-                self.action.send_goal_async(
-                    goal,
-                    feedback_callback=lambda msg: self.feedback.append((time.monotonic(), msg)),
-                )
-            )
-
-    @staticmethod
-    def request(sound, command, arg="", arg2="", volume=1.0):
-        return SoundRequest(sound=sound, command=command, arg=arg, arg2=arg2, volume=volume)
-
-    def publish(self, *args, **kwargs):
-        """Non-blocking mode."""
-        self.publisher.publish(self.request(*args, **kwargs))
-
-    def send(self, *args, **kwargs):
-        """Blocking mode: the goal handle once the server accepted it."""
-        goal = SoundRequestAction.Goal(sound_request=self.request(*args, **kwargs))
-        futures = []
-        self._goals.put((goal, futures))
-        self._sender.trigger()
-        assert wait_for(lambda: futures and futures[0].done(), 10.0)
-        handle = futures[0].result()
-        assert handle.accepted
-        return handle
-
-    def result(self, handle, timeout=60.0):
-        future = handle.get_result_async()
-        assert wait_for(future.done, timeout)
-        return future.result()
 
 
 def pcm_seconds(collector, start=0):

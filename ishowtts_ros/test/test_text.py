@@ -3,7 +3,7 @@
 
 """Text normalisation and chunking (no model needed).
 
-The comparison with upstream's own ``chunk_text`` is in test_parity.py (it needs torch).
+The comparison with upstream's own ``chunk_text`` is in test_parity_chunks.py (it needs torch).
 """
 
 import pytest

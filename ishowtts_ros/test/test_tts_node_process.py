@@ -5,21 +5,17 @@
 
 import os
 import signal
-import subprocess
 import sys
-import time
 
 import pytest
 from audio_common_msgs.msg import AudioDataStamped
 from ishowtts_msgs.msg import Heard
 from std_msgs.msg import Bool, String
 
-from processes import run_command
+from processes import last_speech_status, run_command, start, stop
 from ros_harness import LATCHED, RosHarness, wait_for
 
 from ishowtts_ros.speech.progress import words_of
-
-NODE = os.path.join(os.path.dirname(sys.executable), "tts_node")
 
 
 @pytest.fixture
@@ -27,59 +23,6 @@ def ros():
     harness = RosHarness()
     yield harness
     harness.close()
-
-
-@pytest.fixture
-def null_sound_card(tmp_path):
-    """ALSA's default device replaced by one that writes every sample it gets to a file."""
-    played = tmp_path / "played.raw"
-    config = tmp_path / "asound.conf"
-    config.write_text(
-        f'pcm.!default {{ type file slave.pcm "null" file "{played}" format "raw" }}\n'
-    )
-    return played, f"/usr/share/alsa/alsa.conf:{config}"
-
-
-def start(test_model, *params, env=None):
-    args = [NODE, "--ros-args", "--params-file", test_model["params"]]
-    for param in params:
-        args += ["-p", param]
-    return subprocess.Popen(
-        args,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-# Only a hang (a thread that never ends) runs into this: an exit under load takes seconds.
-EXIT_TIMEOUT_S = 60.0
-
-
-def last_speech_status(diagnostics):
-    """Return a function giving the last speech status received (None before the first)."""
-
-    def speech_status():
-        found = [s for m in list(diagnostics.messages) for s in m.status if "speech" in s.name]
-        return found[-1] if found else None
-
-    return speech_status
-
-
-def stop(process, sig):
-    """Signal the node; return its exit code and its log (printed: shown when a test fails)."""
-    started = time.monotonic()
-    process.send_signal(sig)
-    try:
-        code = process.wait(timeout=EXIT_TIMEOUT_S)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    elapsed = time.monotonic() - started
-    output = process.stdout.read()
-    print(f"exit {code} {elapsed * 1000:.0f} ms after {signal.Signals(sig).name}\n{output}")
-    return code, output
 
 
 def test_params_file_playback_and_sigint(ros, test_model, null_sound_card):
@@ -154,7 +97,7 @@ def test_a_stop_while_speaking_ends_the_goal_and_exits_cleanly(ros, test_model, 
     """
     from action_msgs.msg import GoalStatus
     from sound_play_msgs.msg import SoundRequest
-    from test_sound_play import SoundClient
+    from sound_clients import SoundClient
 
     process = start(test_model, "play_audio:=false")
     try:
