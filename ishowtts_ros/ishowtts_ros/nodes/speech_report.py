@@ -21,10 +21,11 @@ def speech_report(node) -> StatusReport:
     engine = node.engine
     info = {"nfe_step": str(node.synthesis.nfe_step)}
     usable, unusable = [], {}
+    if engine is not None:
+        usable, unusable = list(engine.voices), dict(engine.voice_errors)
     warm_up = compile_problem = ""
     if node.remote is not None:
         info.update(server_report(node.remote))
-        usable, unusable = list(engine.voices), dict(engine.voice_errors)
         compile_problem = server_problem(node.remote)
     elif engine is not None:
         compiled, buckets = engine.runtime.compile_progress()
@@ -36,7 +37,6 @@ def speech_report(node) -> StatusReport:
         )
         info["buckets compiled"] = f"{compiled} of {buckets}"
         info["eager fallbacks"] = str(health.eager_fallbacks)
-        usable, unusable = list(engine.voices), dict(engine.voice_errors)
         if engine.phrases is not None:
             info.update(engine.phrases.stats())
         if node.speaker.warming_up:

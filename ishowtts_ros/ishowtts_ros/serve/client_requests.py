@@ -12,17 +12,15 @@ import numpy as np
 
 from ishowtts_ros.serve.protocol import INPUTS, VOICES_MODEL
 
-TRITON_TYPES = {np.bytes_: "BYTES", np.int32: "INT32", np.int64: "INT64", np.float32: "FP32"}
-TRITON_TYPES[np.bool_] = "BOOL"
-
 
 def _input(name: str, value):
     """One ``[1, 1]`` input of ``f5_tts`` (typed as the model declares it)."""
     import tritonclient.grpc as grpcclient
+    from tritonclient.utils import np_to_triton_dtype
 
     dtype = INPUTS[name][0]
     array = np.array([[value]], dtype=np.object_ if dtype is np.bytes_ else dtype)
-    item = grpcclient.InferInput(name, [1, 1], TRITON_TYPES[dtype])
+    item = grpcclient.InferInput(name, [1, 1], np_to_triton_dtype(array.dtype))
     item.set_data_from_numpy(array)
     return item
 
